@@ -1,0 +1,17 @@
+"""aidstats: the statistics of Weathersby's study of aid to North Korea, 1951-53, as typed tables.
+
+>>> import aidstats
+>>> aidstats.list_tables()  # doctest: +ELLIPSIS
+['sources', 'donors', 'units', 'railway_damage', 'mineral_exports', 'aid_deliveries'...]
+>>> aidstats.load("railway_damage").shape
+(16, 12)
+
+Importing this package loads neither pandera, plotly nor frictionless; only the
+commands that need them do.
+"""
+
+from .load import list_tables, load
+from .metadata import VERSION as __version__
+from .metrics import implied_plan, percent_of_plan
+
+__all__ = ["__version__", "implied_plan", "list_tables", "load", "percent_of_plan"]

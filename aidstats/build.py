@@ -1,0 +1,265 @@
+"""raw/ -> validated tables -> clean/ Parquet + CSV and datapackage.json.
+
+The build reads every raw table, checks it (pandera for types and
+constraints, then the cross-checks no schema can express: quotes against the
+source text, printed numbers against their quotes, foreign keys), derives the
+computed columns, and only then writes.  It writes into a staging folder and
+moves the result into place at the end, so a failed build changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow.parquet as pq
+
+from . import derive
+from .descriptor import package_descriptor
+from .errors import BuildError, InputProblem, show
+from .rawcsv import read_raw_csv
+from .schemas import TABLES, Table, raw_columns
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def read_source_text(root: Path) -> dict[str, str]:
+    """The verbatim excerpts of the paper in raw/source/, by file name."""
+    folder = root / "raw" / "source"
+    texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
+    if not texts:
+        raise BuildError([InputProblem("raw/source", None, None, "no .txt excerpts", "the verbatim passages of the paper the quotes come from")])
+    return texts
+
+
+def build_tables(root: Path) -> dict[str, pd.DataFrame]:
+    """Read, check and derive every table; raise BuildError listing all problems."""
+    source_text = "\n".join(read_source_text(root).values())
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[InputProblem] = []
+    for table in TABLES.values():
+        shown_as = f"raw/{table.name}.csv"
+        try:
+            raw = read_raw_csv(root / "raw" / f"{table.name}.csv", shown_as, raw_columns(table.model))
+            frames[table.name] = _check_table(table, raw, frames, source_text, shown_as)
+        except BuildError as err:
+            problems += err.problems
+    if problems:
+        raise BuildError(problems)
+    return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+
+
+def _check_table(table: Table, raw: pd.DataFrame, frames: dict, source_text: str, shown_as: str) -> pd.DataFrame:
+    typed = _validate(_raw_schema(table.model), raw, shown_as)
+    derived, problems = derive.DERIVATIONS.get(table.name, derive.nothing)(typed, frames, shown_as)
+    if problems:
+        raise BuildError(problems)
+    schema = table.model.to_schema()
+    full = _validate(schema, derived[list(schema.columns)], shown_as)
+    full = _final_dtypes(schema, full)
+    problems = _duplicate_keys(table, full, shown_as)
+    problems += _foreign_key_problems(table, full, frames, shown_as)
+    problems += _quote_problems(table, full, source_text, shown_as)
+    if problems:
+        raise BuildError(problems)
+    return full
+
+
+def _raw_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    """The transcribed columns only, still as text where the final type is a
+    category or a date, so that a bad value is reported as it was typed."""
+    schema = model.to_schema()
+    columns = {}
+    for name in raw_columns(model):
+        column = schema.columns[name]
+        dtype, checks = column.dtype, list(column.checks)
+        if str(dtype) == "category":
+            dtype = pd.StringDtype()
+        elif str(dtype).startswith("datetime"):
+            dtype = pd.StringDtype()
+            checks.append(pa.Check.str_matches(DATE_PATTERN))
+        columns[name] = pa.Column(dtype, checks=checks, nullable=column.nullable, coerce=True, name=name)
+    return pa.DataFrameSchema(columns, strict=True, coerce=True)
+
+
+def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, shown_as: str) -> pd.DataFrame:
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise BuildError(_problems_from_pandera(err.failure_cases, schema, shown_as)) from None
+
+
+def _problems_from_pandera(cases: pd.DataFrame, schema: pa.DataFrameSchema, shown_as: str) -> list[InputProblem]:
+    coerce_failed = cases["check"].astype(str).str.startswith("coerce_dtype")
+    problems = []
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        line = None if pd.isna(case.index) else int(case.index)
+        if (coerce_failed.any() and line is None) or (check.startswith("dtype(") and coerce_failed.any()):
+            continue  # consequences of a value that could not be read at all
+        column = case.column if case.column in schema.columns else None
+        found = show(case.failure_case) if column else "a row that fails a check"
+        expected = _expected(check, schema.columns.get(column))
+        if column and (schema.columns[column].metadata or {}).get("derived_from"):
+            column = f"{column} (computed from {', '.join(schema.columns[column].metadata['derived_from'])})"
+        problems.append(InputProblem(shown_as, line, column, found, expected))
+    return problems
+
+
+def _expected(check: str, column: pa.Column | None) -> str:
+    """Turn a pandera check into words a transcriber understands."""
+    dtype = str(column.dtype) if column is not None else ""
+    if check.startswith("coerce_dtype") or check.startswith("dtype("):
+        return {"Int64": "a whole number", "float64": "a number", "string": "text"}.get(dtype, f"a value of type {dtype}")
+    if check == "not_nullable":
+        return "a value; this cell must not be empty"
+    if column is not None:
+        for candidate in column.checks:
+            if candidate.error == check or candidate.name == check:
+                return _check_in_words(candidate)
+    return check
+
+
+def _check_in_words(check: pa.Check) -> str:
+    stats = check.statistics
+    words = {
+        "isin": lambda: "one of: " + ", ".join(map(str, stats.get("allowed_values", []))),
+        "greater_than": lambda: f"a number greater than {stats.get('min_value')}",
+        "greater_than_or_equal_to": lambda: f"a number of at least {stats.get('min_value')}",
+        "less_than_or_equal_to": lambda: f"a number of at most {stats.get('max_value')}",
+        "in_range": lambda: f"a number from {stats.get('min_value')} to {stats.get('max_value')}",
+        "str_matches": lambda: _pattern_in_words(stats.get("pattern", "")),
+    }
+    return words.get(check.name, lambda: check.error or check.name)()
+
+
+def _pattern_in_words(pattern: str) -> str:
+    from .schemas import PRINTED_NUMBER
+
+    known = {
+        PRINTED_NUMBER: "a number as printed, such as 5,346 or 1928 or 0.84",
+        DATE_PATTERN: "a date written YYYY-MM-DD",
+    }
+    return known.get(pattern, f"text matching the pattern {pattern}")
+
+
+def _final_dtypes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """Categories get their full vocabulary in the schema's order (not just the
+    values present); text gets pandas' string dtype with pd.NA for missing."""
+    for name, column in schema.columns.items():
+        allowed = [c.statistics["allowed_values"] for c in column.checks if c.name == "isin"]
+        if str(column.dtype) == "category" and allowed:
+            frame[name] = frame[name].cat.set_categories(list(allowed[0]))
+        elif isinstance(frame[name].dtype, pd.StringDtype):
+            frame[name] = frame[name].astype(pd.StringDtype())
+    return frame
+
+
+def _to_arrow(frame: pd.DataFrame):
+    """Arrow table for Parquet; dates become date32 (a date, not a timestamp),
+    which DuckDB, polars and frictionless all read as a date."""
+    import pyarrow as pa_
+
+    table = pa_.Table.from_pandas(frame, preserve_index=False)
+    for name in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[name]):
+            index = table.schema.get_field_index(name)
+            table = table.set_column(index, pa_.field(name, pa_.date32(), nullable=True), table.column(name).cast(pa_.date32()))
+    return table
+
+
+def _duplicate_keys(table: Table, frame: pd.DataFrame, shown_as: str) -> list[InputProblem]:
+    duplicated = frame[frame.duplicated(table.primary_key, keep=False)]
+    problems = []
+    for line, row in duplicated.iterrows():
+        key = ", ".join(str(row[k]) for k in table.primary_key)
+        others = [str(other) for other in duplicated.index[(duplicated[table.primary_key] == row[table.primary_key]).all(axis=1)] if other != line]
+        problems.append(InputProblem(shown_as, int(line), ", ".join(table.primary_key), f"{key!r}, also on line {', '.join(others)}", "a value no other row has (it is the primary key)"))
+    return problems
+
+
+def _foreign_key_problems(table: Table, frame: pd.DataFrame, frames: dict, shown_as: str) -> list[InputProblem]:
+    problems = []
+    for fk in table.foreign_keys:
+        target = frame if fk.resource == table.name else frames.get(fk.resource)
+        if target is None:
+            continue  # the code list itself failed; its own problems are reported
+        known = set(target[fk.reference].astype(str).itertuples(index=False, name=None))
+        for line, row in frame[fk.fields].astype(str).iterrows():
+            if tuple(row) not in known:
+                problems.append(
+                    InputProblem(shown_as, int(line), ", ".join(fk.fields), show(", ".join(row)), f"a value listed in raw/{fk.resource}.csv ({', '.join(fk.reference)})")
+                )
+    return problems
+
+
+def _quote_problems(table: Table, frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:
+    if "quote" not in frame.columns:
+        return _citation_problems(frame, source_text, shown_as) if table.name == "sources" else []
+    problems = []
+    for line, row in frame.iterrows():
+        if row["quote"] not in source_text:
+            problems.append(InputProblem(shown_as, int(line), "quote", show(row["quote"]), "a span of text that occurs verbatim in raw/source/*.txt"))
+            continue
+        problems += [
+            InputProblem(shown_as, int(line), name, show(row[name]), f"text that occurs in this row's quote {row['quote']!r}")
+            for name in table.printed_in_quote
+            if row[name] not in row["quote"]
+        ]
+    return problems
+
+
+def _citation_problems(frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:
+    """A footnote's citation must be copied verbatim, and its title must be in it."""
+    problems = []
+    for line, row in frame[frame["footnote"].notna()].iterrows():
+        if row["citation"] not in source_text:
+            problems.append(InputProblem(shown_as, int(line), "citation", show(row["citation"]), "the footnote's text exactly as it occurs in raw/source/*.txt"))
+        elif pd.notna(row["title"]) and row["title"] not in row["citation"]:
+            problems.append(InputProblem(shown_as, int(line), "title", show(row["title"]), "text that occurs in this row's citation"))
+    return problems
+
+
+def write_outputs(frames: dict[str, pd.DataFrame], root: Path) -> None:
+    """Write clean/ and datapackage.json into a staging folder, then swap them in."""
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    try:
+        clean = staging / "clean"
+        clean.mkdir()
+        for name, frame in frames.items():
+            frame.to_csv(clean / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8", date_format="%Y-%m-%d")
+            pq.write_table(_to_arrow(frame), clean / f"{name}.parquet", compression="snappy")
+        descriptor = package_descriptor(frames, staging)
+        (staging / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _swap_in(staging, root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, root: Path) -> None:
+    """Replace clean/ and datapackage.json together; on failure put the old ones back."""
+    clean, old = root / "clean", staging / "clean.old"
+    had_clean = clean.exists()
+    if had_clean:
+        os.replace(clean, old)
+    try:
+        os.replace(staging / "clean", clean)
+        os.replace(staging / "datapackage.json", root / "datapackage.json")
+    except BaseException:
+        if clean.exists() and had_clean:
+            shutil.rmtree(clean)
+        if had_clean:
+            os.replace(old, clean)
+        raise
+
+
+def build(root: Path) -> dict[str, pd.DataFrame]:
+    """Build the package under ``root`` from ``root/raw``; return the tables."""
+    frames = build_tables(root)
+    write_outputs(frames, root)
+    return frames

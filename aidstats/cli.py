@@ -1,0 +1,96 @@
+"""The ``aidstats`` command line: build, validate, list, show.
+
+Heavy libraries are imported inside each command, so ``aidstats --help``
+and ``aidstats list`` stay quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="The statistics of Weathersby's study of aid to North Korea, 1951-53, as a validated data package.", no_args_is_help=True, add_completion=False)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RootOption = typer.Option(None, "--root", help="Project folder holding raw/ (defaults to the project root).", file_okay=False)
+
+
+def _root(root: Path | None) -> Path:
+    return (root or PROJECT_ROOT).resolve()
+
+
+@app.command()
+def build(root: Path | None = RootOption) -> None:
+    """Build clean/ and datapackage.json from raw/; on any input error, change nothing."""
+    from .build import build as run_build
+    from .errors import BuildError
+
+    folder = _root(root)
+    try:
+        frames = run_build(folder)
+    except BuildError as err:
+        typer.echo(err.report(), err=True)
+        raise typer.Exit(1) from None
+    for name, frame in frames.items():
+        typer.echo(f"built {name}: {len(frame)} rows")
+    typer.echo(f"wrote {folder / 'clean'} and {folder / 'datapackage.json'}")
+
+
+@app.command()
+def validate(root: Path | None = RootOption) -> None:
+    """Check clean/ and datapackage.json against a fresh build, pandera and frictionless."""
+    from .errors import BuildError
+    from .validate import validate_package
+
+    folder = _root(root)
+    try:
+        failures = validate_package(folder)
+    except BuildError as err:
+        typer.echo(err.report(), err=True)
+        raise typer.Exit(1) from None
+    if failures:
+        typer.echo(f"{len(failures)} problem(s):", err=True)
+        for failure in failures:
+            typer.echo(f"  {failure}", err=True)
+        raise typer.Exit(1)
+    typer.echo("valid: clean/ and datapackage.json match a fresh build of raw/, pass pandera and frictionless, and every size and hash matches")
+
+
+@app.command("list")
+def list_command() -> None:
+    """List the tables with their row counts and titles."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .load import list_tables, load
+
+    table = Table("table", "rows", "title")
+    for name in list_tables():
+        frame = load(name)
+        table.add_row(name, str(len(frame)), frame.attrs["title"])
+    Console().print(table)
+
+
+@app.command()
+def show(name: str = typer.Argument(..., help="Table name; see 'aidstats list'."), rows: int = typer.Option(0, help="Show only the first N rows (0: all).")) -> None:
+    """Print a table in the terminal with its title and sources."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .load import load
+
+    try:
+        frame = load(name)
+    except KeyError as err:
+        typer.echo(err.args[0], err=True)
+        raise typer.Exit(2) from None
+    shown = frame.head(rows) if rows else frame
+    table = Table(*frame.columns, title=frame.attrs["title"], caption="Sources: " + " | ".join(frame.attrs["sources"]))
+    for record in shown.astype(object).where(shown.notna(), "").itertuples(index=False):
+        table.add_row(*(str(value) for value in record))
+    Console().print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,95 @@
+"""The computed columns, derived from the printed text of each row.
+
+Each function takes a table's checked raw frame (index: CSV line) and the
+tables built before it, and returns the frame with its computed columns and
+the problems found on the way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from .errors import InputProblem, show
+from .metrics import implied_plan
+from .printed import NotANumber, decimals, parse_printed
+
+NUMBER_AS_PRINTED = "a number as printed, such as 5,346, 0.84, two or 100 million, optionally followed by a unit word"
+
+
+def nothing(frame: pd.DataFrame, frames: dict, shown_as: str):
+    return frame, []
+
+
+def _parse_column(frame: pd.DataFrame, column: str, shown_as: str, problems: list) -> pd.Series:
+    """Parse a printed-number column into Decimal values (None where unreadable)."""
+    values = {}
+    for line, text in frame[column].items():
+        try:
+            values[line] = parse_printed(text)
+        except NotANumber:
+            problems.append(InputProblem(shown_as, int(line), column, show(text), NUMBER_AS_PRINTED))
+            values[line] = (None, None)
+    return pd.Series(values, dtype=object)
+
+
+def _whole(value: Decimal | None):
+    return pd.NA if value is None else (int(value) if value == value.to_integral_value() else float(value))
+
+
+def railway_damage(frame: pd.DataFrame, frames: dict, shown_as: str):
+    problems: list[InputProblem] = []
+    lost = _parse_column(frame, "lost_as_printed", shown_as, problems).map(lambda p: _whole(p[0]))
+    prewar = _parse_column(frame, "prewar_total_as_printed", shown_as, problems).map(lambda p: _whole(p[0]))
+    frame = frame.assign(lost=lost, prewar_total=prewar)
+    frame["share_lost"] = pd.to_numeric(lost, errors="coerce") / pd.to_numeric(prewar, errors="coerce")
+    return frame, problems
+
+
+def mineral_exports(frame: pd.DataFrame, frames: dict, shown_as: str):
+    problems: list[InputProblem] = []
+    delivered = _parse_column(frame, "delivered_as_printed", shown_as, problems).map(lambda p: p[0])
+    percent = _parse_column(frame, "percent_of_plan_as_printed", shown_as, problems).map(lambda p: p[0])
+    if problems:
+        return frame, problems
+    zero = percent[percent == 0]
+    problems += [InputProblem(shown_as, int(line), "percent_of_plan_as_printed", "0", "a percentage greater than 0") for line in zero.index]
+    if problems:
+        return frame, problems
+    places = frame["percent_of_plan_as_printed"].map(decimals)
+    delivered_t, percent_of_plan = delivered.astype(float), percent.astype(float)
+    plan = implied_plan(delivered_t, percent_of_plan, places.to_numpy())
+    frame = frame.assign(delivered_t=delivered_t, percent_of_plan=percent_of_plan, plan_t=plan.plan, plan_t_low=plan.low, plan_t_high=plan.high)
+    return frame, problems
+
+
+def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
+    problems: list[InputProblem] = []
+    parsed = _parse_column(frame, "quantity_as_printed", shown_as, problems)
+    units = frames.get("units")
+    if units is None:
+        return frame, problems  # the units code list failed; its problems are reported
+    units = units.set_index("unit")
+    quantity, base, base_unit = {}, {}, {}
+    for line, (value, word) in parsed.items():
+        unit = frame.at[line, "unit"]
+        if value is None or unit not in units.index:
+            continue  # reported already, or reported by the foreign-key check
+        printed_as = str(units.at[unit, "printed_as"]).split("|") if pd.notna(units.at[unit, "printed_as"]) else []
+        if word is not None and word not in printed_as:
+            problems.append(
+                InputProblem(shown_as, int(line), "unit", show(unit), f"a unit the paper prints as {word!r} (see printed_as in raw/units.csv)")
+            )
+        quantity[line] = _whole(value)
+        base[line] = float(value) * float(units.at[unit, "factor_to_base"])
+        base_unit[line] = units.at[unit, "base_unit"]
+    frame = frame.assign(
+        quantity=pd.Series(quantity, dtype=object),
+        quantity_base=pd.Series(base, dtype="float64"),
+        base_unit=pd.Series(base_unit, dtype="string"),
+    )
+    return frame, problems
+
+
+DERIVATIONS = {"railway_damage": railway_damage, "mineral_exports": mineral_exports, "aid_deliveries": aid_deliveries}

@@ -1,0 +1,85 @@
+"""Load the published tables: Parquet for the data, datapackage.json for the metadata.
+
+Reads only the built package (never raw/ or the schemas), so loading needs
+neither pandera nor frictionless.  The data are found inside the installed
+wheel (``aidstats/data/``) or, in a checkout, at the project root.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+DESCRIPTOR = "datapackage.json"
+PARQUET_SUFFIX = "-parquet"
+
+
+def data_root() -> Path:
+    """The folder holding datapackage.json and clean/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent):
+        if (candidate / DESCRIPTOR).is_file():
+            return candidate
+    raise FileNotFoundError(f"no {DESCRIPTOR} in {here / 'data'} or {here.parent}; run 'aidstats build' in a checkout")
+
+
+@lru_cache(maxsize=8)
+def _descriptor(root: Path) -> dict:
+    return json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def descriptor(root: Path | None = None) -> dict:
+    """The parsed datapackage.json of the bundled (or given) package."""
+    return _descriptor(Path(root) if root else data_root())
+
+
+def list_tables(root: Path | None = None) -> list[str]:
+    """Names of the tables, in the package's order."""
+    return [r["name"] for r in descriptor(root)["resources"] if not r["name"].endswith(PARQUET_SUFFIX)]
+
+
+def resource(name: str, root: Path | None = None) -> dict:
+    """The descriptor of the CSV resource ``name``; an unknown name lists the valid ones."""
+    for item in descriptor(root)["resources"]:
+        if item["name"] == name:
+            return item
+    raise KeyError(f"no table named {name!r}; the tables are: {', '.join(list_tables(root))}")
+
+
+def load(name: str, root: Path | None = None):
+    """Load one table as a pandas DataFrame with its published dtypes.
+
+    ``df.attrs`` carries the table's title, description, per-column units,
+    titles and descriptions, sources, licences and citation.
+
+    >>> df = load("mineral_exports")
+    >>> df.loc[df.commodity == "lead", ["delivered_t", "percent_of_plan"]].values.tolist()
+    [[8443.0, 120.4]]
+    >>> df.attrs["units"]["delivered_t"]
+    't'
+    """
+    import pyarrow.parquet as pq
+
+    root = Path(root) if root else data_root()
+    meta = resource(name, root)
+    # Dates are stored as Parquet dates; pandas users get datetime64 columns.
+    frame = pq.read_table(root / "clean" / f"{name}.parquet").to_pandas(date_as_object=False)
+    frame.attrs = _attrs(meta, descriptor(root))
+    return frame
+
+
+def _attrs(meta: dict, package: dict) -> dict:
+    fields = meta["schema"]["fields"]
+    return {
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"],
+        "units": {f["name"]: f.get("unit") or (f"see column {f['unitField']}" if "unitField" in f else None) for f in fields},
+        "fields": {f["name"]: {k: f[k] for k in ("title", "description", "type") if k in f} for f in fields},
+        "primary_key": meta["schema"]["primaryKey"],
+        "sources": [s["title"] for s in meta.get("sources", [])],
+        "licenses": package["licenses"],
+        "citation": package.get("citation"),
+        "version": package["version"],
+    }

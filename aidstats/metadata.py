@@ -1,0 +1,27 @@
+"""Package-level facts about the dataset: one place, read by the build and the CLI.
+
+``CREATED`` is the date of this data release, changed by hand with ``raw/``;
+the build never reads the clock, so two builds give the same bytes.
+"""
+
+from __future__ import annotations
+
+VERSION = "0.1.0"
+CREATED = "2026-11-27T00:00:00Z"
+NAME = "aidstats"
+TITLE = "Soviet and Chinese aid to North Korea during the armistice negotiations, 1951-1953"
+DESCRIPTION = (
+    "The statistics printed in Kathryn Weathersby, 'North Korea and the Armistice Negotiations' "
+    "(Transactions of the Royal Asiatic Society Korea Branch, vol. 90), drawn from Soviet embassy reports "
+    "in Moscow archives: railway losses in the first half of 1951, mineral deliveries to the USSR against "
+    "the 1951 plan, and goods delivered to the DPRK by China and five East European states. "
+    "Every value is kept as printed, with the verbatim quote it comes from and the archival document cited for it."
+)
+KEYWORDS = ["Korean War", "North Korea", "DPRK", "Soviet Union", "foreign aid", "armistice", "economic history", "archives"]
+LICENSES = [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}]
+CONTRIBUTORS = [{"title": "aidstats contributors", "roles": ["author"]}]
+PAPER = (
+    'Kathryn Weathersby, "North Korea and the Armistice Negotiations," '
+    "Transactions of the Royal Asiatic Society Korea Branch, vol. 90"
+)
+CITATION = f"aidstats contributors. aidstats: {TITLE}. Data package, version {VERSION}. Transcribed from {PAPER}."

@@ -1,0 +1,274 @@
+"""The tables: one pandera model each, the single source of truth.
+
+Each model says, for every column, its type, constraints, title, description
+and unit.  ``datapackage.json``, the README's table of tables and the tests are
+generated from here.  A column with ``derived_from`` in its metadata is
+computed by the build; every other column is transcribed in ``raw/<table>.csv``.
+
+This module imports pandera, so only the build and the validator import it:
+loading a table never does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+Text = Series[pd.StringDtype]
+Whole = Series[pd.Int64Dtype]
+Real = Series[float]
+Date = Series[pd.Timestamp]
+Enum = Series[pd.CategoricalDtype]
+
+# A number as printed: digits with optional thousands commas and decimals.
+PRINTED_NUMBER = r"^(\d{1,3}(,\d{3})*|\d+)(\.\d+)?$"
+
+
+def column(title: str, description: str, *, unit: str | None = None, derived_from: list[str] | None = None, **checks):
+    """A pandera Field carrying the metadata the data package publishes."""
+    metadata = {"unit": unit, "derived_from": derived_from}
+    return pa.Field(title=title, description=description, metadata=metadata, **checks)
+
+
+def quote_column():
+    return column("Quote", "The shortest verbatim span of the paper that contains this row's figures; it occurs in raw/source/.")
+
+
+def source_column():
+    return column(
+        "Source", "The archival document the paper cites for this row (see the sources table, which gives the footnote and folios)."
+    )
+
+
+class Sources(pa.DataFrameModel):
+    source_id: Text = column("Source ID", "Stable identifier; 'fnNN' is the document cited in footnote NN.", str_matches=r"^[a-z0-9_]+$")
+    kind: Enum = column("Kind", "'paper' for the study itself, 'archival_document' for a document it cites.", isin=["paper", "archival_document"])
+    footnote: Whole = column("Footnote", "Number of the footnote of the paper that cites the document.", nullable=True, ge=1)
+    citation: Text = column("Citation", "The citation exactly as printed in the footnote (for the paper, its bibliographic reference).")
+    archive: Text = column("Archive", "Archive as printed: AVPRF (Foreign Policy), APRF (Presidential), RTsKhIDNI (party records).", nullable=True, isin=["AVPRF", "APRF", "RTsKhIDNI"])
+    fond: Text = column("Fond", "Fond (collection) number as printed.", nullable=True)
+    opis: Text = column("Opis", "Opis (inventory) number as printed.", nullable=True)
+    delo: Text = column("Delo", "Delo (file) number, where the footnote prints 'Delo'.", nullable=True)
+    por: Text = column("Por.", "Poryadkovyi nomer (item) number, where the footnote prints 'Por'.", nullable=True)
+    papka: Text = column("Papka", "Papka (folder) number as printed.", nullable=True)
+    listy: Text = column("Listy", "Folio range as printed.", nullable=True, str_matches=r"^\d+(-\d+)?(, \d+(-\d+)?)*$")
+    title: Text = column("Title", "Title of the document as printed, without quotation marks.", nullable=True)
+    author: Text = column("Author", "Author and position as printed.", nullable=True)
+    date: Date = column("Date", "Date of the document where the footnote prints one.", nullable=True)
+    note: Text = column("Note", "What a reader should know about this citation.", nullable=True)
+
+    class Config:
+        name = "sources"
+        title = "Source register"
+        description = "The paper and each archival document it cites for a figure in the tables, with the citation as printed and parsed."
+        strict = True
+        coerce = True
+
+
+class Donors(pa.DataFrameModel):
+    code: Text = column("ISO code", "ISO 3166-1 alpha-3 code; for a state that no longer exists, its withdrawn code.", str_matches=r"^[A-Z]{3}$")
+    name: Text = column("Name", "The country's name as printed in the paper.")
+    iso_status: Enum = column("ISO status", "Whether the code is current or withdrawn from ISO 3166-1.", isin=["current", "withdrawn"])
+    iso3166_3_code: Text = column("ISO 3166-3 code", "Four-letter ISO 3166-3 code of a withdrawn country name.", nullable=True, str_matches=r"^[A-Z]{4}$")
+    note: Text = column("Note", "Remarks on the code.", nullable=True)
+
+    @pa.dataframe_check(error="a withdrawn code has an ISO 3166-3 code and a current one has none")
+    def withdrawn_has_iso3166_3(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["iso_status"] == "withdrawn") == df["iso3166_3_code"].notna()
+
+    class Config:
+        name = "donors"
+        title = "Countries"
+        description = "Code list of the countries the tables name: the bloc states that delivered goods, and the USSR, destination of the mineral exports."
+        strict = True
+        coerce = True
+
+
+class Units(pa.DataFrameModel):
+    unit: Text = column("Unit", "Unit code used in the tables.", str_matches=r"^[a-z_]+$")
+    title: Text = column("Title", "What the unit is.")
+    dimension: Text = column("Dimension", "What the unit measures; quantities are added only within one dimension.")
+    base_unit: Text = column("Base unit", "The unit quantities of this dimension are converted to.")
+    factor_to_base: Real = column("Factor to base", "Multiply a quantity in this unit by this factor to get the base unit.", gt=0)
+    printed_as: Text = column("Printed as", "The words the paper prints for this unit, separated by '|'.", nullable=True)
+
+    class Config:
+        name = "units"
+        title = "Units"
+        description = "Code list of units, with their dimension and conversion to a base unit (tonnes, metres, items)."
+        strict = True
+        coerce = True
+
+
+class RailwayDamage(pa.DataFrameModel):
+    asset: Text = column("Asset", "The railway asset as printed.")
+    asset_group: Enum = column(
+        "Asset group", "Grouping added by aidstats.", isin=["buildings", "track_and_structures", "communications_and_power", "rolling_stock"]
+    )
+    lost: Whole = column("Lost", "Number (or kilometres) lost in the first half of 1951.", unit="from the unit column", derived_from=["lost_as_printed"], ge=0)
+    prewar_total: Whole = column("Prewar total", "Prewar stock.", unit="from the unit column", derived_from=["prewar_total_as_printed"], gt=0)
+    unit: Enum = column("Unit", "count or km.", isin=["count", "km"])
+    share_lost: Real = column("Share lost", "lost / prewar_total.", unit="fraction", derived_from=["lost_as_printed", "prewar_total_as_printed"], in_range={"min_value": 0, "max_value": 1})
+    period_start: Date = column("Period start", "First day of the period the losses cover.")
+    period_end: Date = column("Period end", "Last day of the period the losses cover.")
+    source_id: Text = source_column()
+    quote: Text = quote_column()
+    lost_as_printed: Text = column("Lost as printed", "The lost figure exactly as printed.", str_matches=PRINTED_NUMBER)
+    prewar_total_as_printed: Text = column("Prewar total as printed", "The prewar figure exactly as printed.", str_matches=PRINTED_NUMBER)
+
+    @pa.dataframe_check(error="lost must not exceed prewar_total")
+    def lost_within_prewar(cls, df: pd.DataFrame) -> pd.Series:
+        return df["lost"] <= df["prewar_total"]
+
+    @pa.dataframe_check(error="period_end must not be before period_start")
+    def period_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return df["period_end"] >= df["period_start"]
+
+    class Config:
+        name = "railway_damage"
+        title = "Losses of the DPRK railways, first half of 1951"
+        description = (
+            "Railway assets lost by North Korea between 1 January and 30 June 1951 against the prewar stock, "
+            "as recorded by the DPRK Ministry of Communications and reported by the Soviet embassy (footnote 45)."
+        )
+        strict = True
+        coerce = True
+
+
+class MineralExports(pa.DataFrameModel):
+    commodity: Text = column("Commodity", "The mineral product as printed.")
+    delivered_t: Real = column("Delivered", "Tonnes delivered to the USSR from 1 January to 31 August 1951.", unit="t", derived_from=["delivered_as_printed"], gt=0)
+    percent_of_plan: Real = column("Percent of plan", "Delivered as a percentage of the 1951 annual plan, as printed.", unit="percent", derived_from=["percent_of_plan_as_printed"], gt=0)
+    plan_t: Real = column("Implied plan", "The implied 1951 plan: delivered_t / percent_of_plan × 100.", unit="t", derived_from=["delivered_as_printed", "percent_of_plan_as_printed"], gt=0)
+    plan_t_low: Real = column(
+        "Implied plan, lower bound",
+        "Lower bound (exclusive) of the implied plan given the printed precision of the percent: '32%' means 31.5 ≤ p < 32.5.",
+        unit="t",
+        derived_from=["delivered_as_printed", "percent_of_plan_as_printed"],
+        gt=0,
+    )
+    plan_t_high: Real = column(
+        "Implied plan, upper bound",
+        "Upper bound of the implied plan given the printed precision of the percent.",
+        unit="t",
+        derived_from=["delivered_as_printed", "percent_of_plan_as_printed"],
+        gt=0,
+    )
+    period_start: Date = column("Period start", "First day of the delivery period.")
+    period_end: Date = column("Period end", "Last day of the delivery period.")
+    destination: Text = column("Destination", "ISO code of the receiving country: SUN, the withdrawn code of the USSR.")
+    source_id: Text = source_column()
+    quote: Text = quote_column()
+    delivered_as_printed: Text = column("Delivered as printed", "The tonnage exactly as printed.", str_matches=PRINTED_NUMBER)
+    percent_of_plan_as_printed: Text = column("Percent of plan as printed", "The percentage exactly as printed, without the % sign.", str_matches=PRINTED_NUMBER)
+
+    @pa.dataframe_check(error="plan_t must lie between plan_t_low and plan_t_high")
+    def plan_within_bounds(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["plan_t_low"] < df["plan_t"]) & (df["plan_t"] <= df["plan_t_high"])
+
+    @pa.dataframe_check(error="period_end must not be before period_start")
+    def period_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return df["period_end"] >= df["period_start"]
+
+    class Config:
+        name = "mineral_exports"
+        title = "Mineral deliveries from the DPRK to the USSR, January-August 1951"
+        description = (
+            "Mineral products North Korea delivered to the Soviet Union in the first eight months of 1951, "
+            "each with its percentage of the 1951 annual plan, from the Soviet embassy's report on the export-import plan (footnote 48)."
+        )
+        strict = True
+        coerce = True
+
+
+class AidDeliveries(pa.DataFrameModel):
+    seq: Whole = column("Sequence", "Position in the printed list.", ge=1)
+    donor: Text = column("Donor", "The delivering country as printed.")
+    donor_code: Text = column("Donor code", "ISO 3166-1 alpha-3 code of the donor (CSK, withdrawn, for Czechoslovakia).")
+    commodity: Text = column("Commodity", "The goods as printed, without quantity or unit.")
+    quantity: Whole = column("Quantity", "The quantity as a number, in the unit of the unit column.", unit="from the unit column", derived_from=["quantity_as_printed"], gt=0)
+    unit: Text = column("Unit", "Unit of quantity, from the units code list.")
+    quantity_as_printed: Text = column("Quantity as printed", "The quantity exactly as printed, with its unit word where one is printed.")
+    quantity_base: Real = column("Quantity in base unit", "quantity converted to the base unit of its dimension.", unit="from the base_unit column", derived_from=["quantity_as_printed", "unit"], gt=0)
+    base_unit: Text = column("Base unit", "t for mass, m for length, item for counts (a dozen is 12 items); pair, roll, set, dose and penicillin_unit stay as they are.", derived_from=["unit"])
+    year: Whole = column("Year", "Year of delivery as the body of the paper gives it (footnote 53's title says 1952).", ge=1950, le=1953)
+    source_id: Text = source_column()
+    quote: Text = quote_column()
+    implausible_reason: Text = column("Implausible because", "Why the printed figure is implausible, where it is; empty otherwise. Kept as printed either way.", nullable=True)
+
+    class Config:
+        name = "aid_deliveries"
+        title = "Goods delivered to the DPRK by China and East European states in 1951"
+        description = (
+            "Goods delivered to North Korea by China, Czechoslovakia, Poland, Hungary, Romania and Bulgaria, "
+            "one row per donor and commodity, from a Soviet embassy list (footnote 53)."
+        )
+        strict = True
+        coerce = True
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: list[str]
+    resource: str
+    reference: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """What the build needs to know about a table beyond its columns."""
+
+    model: type[pa.DataFrameModel]
+    primary_key: list[str]
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    # Columns whose text must occur verbatim in the row's quote.
+    printed_in_quote: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.model.Config.name
+
+
+SOURCE_FK = ForeignKey(["source_id"], "sources", ["source_id"])
+
+# In build order: a table's foreign keys point only to tables before it.
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(Sources, ["source_id"]),
+        Table(Donors, ["code"]),
+        Table(Units, ["unit"], [ForeignKey(["base_unit"], "units", ["unit"])]),
+        Table(
+            RailwayDamage,
+            ["asset"],
+            [SOURCE_FK, ForeignKey(["unit"], "units", ["unit"])],
+            ["lost_as_printed", "prewar_total_as_printed", "asset"],
+        ),
+        Table(
+            MineralExports,
+            ["commodity"],
+            [SOURCE_FK, ForeignKey(["destination"], "donors", ["code"])],
+            ["delivered_as_printed", "percent_of_plan_as_printed", "commodity"],
+        ),
+        Table(
+            AidDeliveries,
+            ["seq"],
+            [
+                SOURCE_FK,
+                ForeignKey(["donor_code", "donor"], "donors", ["code", "name"]),
+                ForeignKey(["unit"], "units", ["unit"]),
+                ForeignKey(["base_unit"], "units", ["unit"]),
+            ],
+            ["quantity_as_printed", "commodity"],
+        ),
+    ]
+}
+
+
+def raw_columns(model: type[pa.DataFrameModel]) -> list[str]:
+    """Columns transcribed in raw/, in the order the raw CSV has them."""
+    schema = model.to_schema()
+    return [name for name, col in schema.columns.items() if not (col.metadata or {}).get("derived_from")]

@@ -1,0 +1,101 @@
+"""``aidstats validate``: is the committed package exactly what raw/ gives?
+
+Four independent checks, each reported separately:
+1. the committed clean/ and datapackage.json equal a fresh build from raw/
+   (CSV byte for byte; Parquet by content, so a pyarrow upgrade alone that
+   changes the file's bytes does not fail it);
+2. every file's size and sha256 match datapackage.json;
+3. every committed Parquet table passes its pandera model;
+4. frictionless validates the package (types, constraints, keys, CSV hashes).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pandera.pandas as pa
+import pyarrow.parquet as pq
+
+from .build import build_tables, write_outputs
+from .descriptor import PARQUET_SUFFIX, sha256
+from .schemas import TABLES
+
+
+def validate_package(root: Path) -> list[str]:
+    """Return a list of problems (empty if the package is valid)."""
+    committed = root / "datapackage.json"
+    if not committed.is_file():
+        return [f"{committed} does not exist; run 'aidstats build'"]
+    descriptor = json.loads(committed.read_text(encoding="utf-8"))
+    failures = _matches_fresh_build(root, descriptor)
+    failures += _sizes_and_hashes(root, descriptor)
+    failures += _pandera(root)
+    failures += _frictionless(committed)
+    return failures
+
+
+def _matches_fresh_build(root: Path, descriptor: dict) -> list[str]:
+    frames = build_tables(root)
+    failures = []
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Path(folder)
+        write_outputs(frames, fresh)
+        for name in TABLES:
+            for suffix in ("csv", "parquet"):
+                rel = f"clean/{name}.{suffix}"
+                if not (root / rel).is_file():
+                    failures.append(f"{rel} is missing; run 'aidstats build'")
+                elif suffix == "csv" and (root / rel).read_bytes() != (fresh / rel).read_bytes():
+                    failures.append(f"{rel} differs from a fresh build of raw/; run 'aidstats build'")
+                elif suffix == "parquet" and not pq.read_table(root / rel).equals(pq.read_table(fresh / rel)):
+                    failures.append(f"{rel} holds other data than a fresh build of raw/; run 'aidstats build'")
+        expected = json.loads((fresh / "datapackage.json").read_text(encoding="utf-8"))
+        if _without_parquet_facts(descriptor) != _without_parquet_facts(expected):
+            failures.append("datapackage.json differs from a fresh build of raw/ (beyond Parquet sizes and hashes); run 'aidstats build'")
+    return failures
+
+
+def _without_parquet_facts(descriptor: dict) -> dict:
+    copy = json.loads(json.dumps(descriptor))
+    for resource in copy["resources"]:
+        if resource["name"].endswith(PARQUET_SUFFIX):
+            resource.pop("bytes", None)
+            resource.pop("hash", None)
+    return copy
+
+
+def _sizes_and_hashes(root: Path, descriptor: dict) -> list[str]:
+    failures = []
+    for resource in descriptor["resources"]:
+        path = root / resource["path"]
+        if not path.is_file():
+            continue  # reported as missing above
+        size, digest = path.stat().st_size, sha256(path)
+        if size != resource.get("bytes"):
+            failures.append(f"{resource['path']}: {size} bytes, but datapackage.json says {resource.get('bytes')}")
+        if f"sha256:{digest}" != resource.get("hash"):
+            failures.append(f"{resource['path']}: sha256 {digest}, but datapackage.json says {resource.get('hash')}")
+    return failures
+
+
+def _pandera(root: Path) -> list[str]:
+    failures = []
+    for name, table in TABLES.items():
+        path = root / "clean" / f"{name}.parquet"
+        if not path.is_file():
+            continue
+        frame = pq.read_table(path).to_pandas(date_as_object=False)
+        try:
+            table.model.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            failures.append(f"clean/{name}.parquet fails its schema:\n{err.failure_cases.head(10).to_string()}")
+    return failures
+
+
+def _frictionless(descriptor_path: Path) -> list[str]:
+    import frictionless
+
+    report = frictionless.validate(str(descriptor_path))
+    return [f"frictionless: {resource}: {kind}: {note}" for resource, kind, note in report.flatten(["resourceName", "type", "note"])]
