@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,7 +26,6 @@ from .errors import BuildError, InputProblem, show
 from .rawcsv import read_raw_csv
 from .schemas import TABLES, Table, raw_columns
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def read_source_text(root: Path) -> dict[str, str]:
@@ -55,19 +55,26 @@ def build_tables(root: Path) -> dict[str, pd.DataFrame]:
 
 
 def _check_table(table: Table, raw: pd.DataFrame, frames: dict, source_text: str, shown_as: str) -> pd.DataFrame:
-    typed = _validate(_raw_schema(table.model), raw, shown_as)
-    derived, problems = derive.DERIVATIONS.get(table.name, derive.nothing)(typed, frames, shown_as)
-    if problems:
-        raise BuildError(problems)
+    # Checks on the text as typed come first and all run, so one build lists
+    # every mistake; typed checks need readable values, so they run only then.
+    problems = _duplicate_keys(table, raw, shown_as)
+    problems += _foreign_key_problems(table, raw, frames, shown_as)
+    problems += _quote_problems(table, raw, source_text, shown_as)
+    try:
+        typed = _validate(_raw_schema(table.model), raw, shown_as, raw)
+    except BuildError as err:
+        raise BuildError(problems + err.problems) from None
+    if any(fk.resource not in frames and fk.resource != table.name for fk in table.foreign_keys):
+        raise BuildError(problems)  # a code list it depends on failed; that is reported
+    derived, derive_problems = derive.DERIVATIONS.get(table.name, derive.nothing)(typed, frames, shown_as)
+    if problems or derive_problems:
+        raise BuildError(problems + derive_problems)
     schema = table.model.to_schema()
-    full = _validate(schema, derived[list(schema.columns)], shown_as)
-    full = _final_dtypes(schema, full)
-    problems = _duplicate_keys(table, full, shown_as)
-    problems += _foreign_key_problems(table, full, frames, shown_as)
-    problems += _quote_problems(table, full, source_text, shown_as)
+    full = _validate(schema, derived[list(schema.columns)], shown_as, raw)
+    problems = _foreign_key_problems(table, full, frames, shown_as, derived_only=True)
     if problems:
         raise BuildError(problems)
-    return full
+    return _final_dtypes(schema, full)
 
 
 def _raw_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
@@ -82,33 +89,62 @@ def _raw_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
             dtype = pd.StringDtype()
         elif str(dtype).startswith("datetime"):
             dtype = pd.StringDtype()
-            checks.append(pa.Check.str_matches(DATE_PATTERN))
+            checks.append(pa.Check(_is_iso_date, error="a real date written YYYY-MM-DD"))
         columns[name] = pa.Column(dtype, checks=checks, nullable=column.nullable, coerce=True, name=name)
     return pa.DataFrameSchema(columns, strict=True, coerce=True)
 
 
-def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, shown_as: str) -> pd.DataFrame:
+def _is_iso_date(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
+
+
+def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, shown_as: str, typed_as: pd.DataFrame) -> pd.DataFrame:
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise BuildError(_problems_from_pandera(err.failure_cases, schema, shown_as)) from None
+        raise BuildError(_problems_from_pandera(err.failure_cases, schema, shown_as, typed_as)) from None
 
 
-def _problems_from_pandera(cases: pd.DataFrame, schema: pa.DataFrameSchema, shown_as: str) -> list[InputProblem]:
-    coerce_failed = cases["check"].astype(str).str.startswith("coerce_dtype")
+def _problems_from_pandera(cases: pd.DataFrame, schema: pa.DataFrameSchema, shown_as: str, typed_as: pd.DataFrame) -> list[InputProblem]:
+    """One problem per failing cell (or row, for a rule across columns),
+    showing values as typed in raw/: pandera reports them after coercion."""
+    coerce_failed = cases["check"].astype(str).str.startswith("coerce_dtype").any()
+    row_rules = {check.error for check in schema.checks}
     problems = []
     for case in cases.itertuples(index=False):
         check = str(case.check)
         line = None if pd.isna(case.index) else int(case.index)
-        if (coerce_failed.any() and line is None) or (check.startswith("dtype(") and coerce_failed.any()):
+        if coerce_failed and (line is None or check.startswith("dtype(")):
             continue  # consequences of a value that could not be read at all
+        if check in row_rules:
+            problems.append(_row_rule_problem(check, line, schema, shown_as, typed_as))
+            continue
         column = case.column if case.column in schema.columns else None
-        found = show(case.failure_case) if column else "a row that fails a check"
+        typed = column and line in typed_as.index and column in typed_as.columns
+        found = show(typed_as.at[line, column]) if typed else show(case.failure_case)
         expected = _expected(check, schema.columns.get(column))
-        if column and (schema.columns[column].metadata or {}).get("derived_from"):
-            column = f"{column} (computed from {', '.join(schema.columns[column].metadata['derived_from'])})"
-        problems.append(InputProblem(shown_as, line, column, found, expected))
+        problems.append(InputProblem(shown_as, line, _named(column, schema), found, expected))
     return problems
+
+
+def _transcribed(column: str, schema: pa.DataFrameSchema) -> list[str]:
+    """The raw columns a column comes from: itself, or those it is computed from."""
+    return (schema.columns[column].metadata or {}).get("derived_from") or [column]
+
+
+def _named(column: str | None, schema: pa.DataFrameSchema) -> str | None:
+    if column is None or _transcribed(column, schema) == [column]:
+        return column
+    return f"{column} (computed from {', '.join(_transcribed(column, schema))})"
+
+
+def _row_rule_problem(rule: str, line: int | None, schema: pa.DataFrameSchema, shown_as: str, typed_as: pd.DataFrame) -> InputProblem:
+    """A rule across columns ("lost must not exceed prewar_total") names the raw
+    columns behind the columns it mentions, with their values on that line."""
+    mentioned = [name for name in schema.columns if re.search(rf"\b{name}\b", rule)]
+    columns = list(dict.fromkeys(raw for name in mentioned for raw in _transcribed(name, schema)))
+    values = ", ".join(f"{c}={typed_as.at[line, c]}" for c in columns if line in typed_as.index and c in typed_as.columns)
+    return InputProblem(shown_as, line, ", ".join(columns) or None, values or "a row that breaks a rule", rule)
 
 
 def _expected(check: str, column: pa.Column | None) -> str:
@@ -143,7 +179,6 @@ def _pattern_in_words(pattern: str) -> str:
 
     known = {
         PRINTED_NUMBER: "a number as printed, such as 5,346 or 1928 or 0.84",
-        DATE_PATTERN: "a date written YYYY-MM-DD",
     }
     return known.get(pattern, f"text matching the pattern {pattern}")
 
@@ -183,15 +218,20 @@ def _duplicate_keys(table: Table, frame: pd.DataFrame, shown_as: str) -> list[In
     return problems
 
 
-def _foreign_key_problems(table: Table, frame: pd.DataFrame, frames: dict, shown_as: str) -> list[InputProblem]:
+def _foreign_key_problems(table: Table, frame: pd.DataFrame, frames: dict, shown_as: str, derived_only: bool = False) -> list[InputProblem]:
+    """Keys over transcribed columns are checked on the text as typed; keys over
+    computed columns (``derived_only``) once they are computed."""
+    transcribed = set(raw_columns(table.model))
     problems = []
     for fk in table.foreign_keys:
+        if set(fk.fields) <= transcribed and derived_only or not set(fk.fields) <= transcribed and not derived_only:
+            continue
         target = frame if fk.resource == table.name else frames.get(fk.resource)
         if target is None:
             continue  # the code list itself failed; its own problems are reported
-        known = set(target[fk.reference].astype(str).itertuples(index=False, name=None))
-        for line, row in frame[fk.fields].astype(str).iterrows():
-            if tuple(row) not in known:
+        known = set(target[fk.reference].astype("string").fillna("").itertuples(index=False, name=None))
+        for line, row in frame[fk.fields].astype("string").fillna("").iterrows():
+            if tuple(row) not in known and all(row):
                 problems.append(
                     InputProblem(shown_as, int(line), ", ".join(fk.fields), show(", ".join(row)), f"a value listed in raw/{fk.resource}.csv ({', '.join(fk.reference)})")
                 )
@@ -203,13 +243,15 @@ def _quote_problems(table: Table, frame: pd.DataFrame, source_text: str, shown_a
         return _citation_problems(frame, source_text, shown_as) if table.name == "sources" else []
     problems = []
     for line, row in frame.iterrows():
+        if pd.isna(row["quote"]):
+            continue  # reported as an empty required cell
         if row["quote"] not in source_text:
             problems.append(InputProblem(shown_as, int(line), "quote", show(row["quote"]), "a span of text that occurs verbatim in raw/source/*.txt"))
             continue
         problems += [
             InputProblem(shown_as, int(line), name, show(row[name]), f"text that occurs in this row's quote {row['quote']!r}")
             for name in table.printed_in_quote
-            if row[name] not in row["quote"]
+            if pd.notna(row[name]) and row[name] not in row["quote"]
         ]
     return problems
 
@@ -218,6 +260,8 @@ def _citation_problems(frame: pd.DataFrame, source_text: str, shown_as: str) -> 
     """A footnote's citation must be copied verbatim, and its title must be in it."""
     problems = []
     for line, row in frame[frame["footnote"].notna()].iterrows():
+        if pd.isna(row["citation"]):
+            continue  # reported as an empty required cell
         if row["citation"] not in source_text:
             problems.append(InputProblem(shown_as, int(line), "citation", show(row["citation"]), "the footnote's text exactly as it occurs in raw/source/*.txt"))
         elif pd.notna(row["title"]) and row["title"] not in row["citation"]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="The statistics of Weathersby's study of aid to North Korea, 1951-53, as a validated data package.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(help="The statistics of Weathersby's study of aid to North Korea, 1951-53, as a validated data package.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RootOption = typer.Option(None, "--root", help="Project folder holding raw/ (defaults to the project root).", file_okay=False)

@@ -54,7 +54,10 @@ def mineral_exports(frame: pd.DataFrame, frames: dict, shown_as: str):
     if problems:
         return frame, problems
     zero = percent[percent == 0]
-    problems += [InputProblem(shown_as, int(line), "percent_of_plan_as_printed", "0", "a percentage greater than 0") for line in zero.index]
+    problems += [
+        InputProblem(shown_as, int(line), "percent_of_plan_as_printed", show(frame.at[line, "percent_of_plan_as_printed"]), "a percentage greater than 0")
+        for line in zero.index
+    ]
     if problems:
         return frame, problems
     places = frame["percent_of_plan_as_printed"].map(decimals)
@@ -67,10 +70,7 @@ def mineral_exports(frame: pd.DataFrame, frames: dict, shown_as: str):
 def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
     problems: list[InputProblem] = []
     parsed = _parse_column(frame, "quantity_as_printed", shown_as, problems)
-    units = frames.get("units")
-    if units is None:
-        return frame, problems  # the units code list failed; its problems are reported
-    units = units.set_index("unit")
+    units = frames["units"].set_index("unit")
     quantity, base, base_unit = {}, {}, {}
     for line, (value, word) in parsed.items():
         unit = frame.at[line, "unit"]
@@ -79,7 +79,10 @@ def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
         printed_as = str(units.at[unit, "printed_as"]).split("|") if pd.notna(units.at[unit, "printed_as"]) else []
         if word is not None and word not in printed_as:
             problems.append(
-                InputProblem(shown_as, int(line), "unit", show(unit), f"a unit the paper prints as {word!r} (see printed_as in raw/units.csv)")
+                InputProblem(
+                    shown_as, int(line), "quantity_as_printed", show(frame.at[line, "quantity_as_printed"]),
+                    f"a unit word raw/units.csv lists as printed_as for the row's unit {unit!r}: {', '.join(printed_as) or 'none'}",
+                )
             )
         quantity[line] = _whole(value)
         base[line] = float(value) * float(units.at[unit, "factor_to_base"])

@@ -24,7 +24,7 @@ def read_raw_csv(path: Path, shown_as: str, columns: list[str]) -> pd.DataFrame:
     """Read ``path`` and check its header is exactly ``columns`` (in order)."""
     if not path.is_file():
         raise BuildError([InputProblem(shown_as, None, None, "no such file", f"a CSV file with the columns {', '.join(columns)}")])
-    text = _decode(path, shown_as)
+    text = _decode(path, shown_as, columns)
     header, records, problems = _records(text, shown_as, columns)
     if problems:
         raise BuildError(problems)
@@ -35,7 +35,7 @@ def read_raw_csv(path: Path, shown_as: str, columns: list[str]) -> pd.DataFrame:
 
 
 
-def _decode(path: Path, shown_as: str) -> str:
+def _decode(path: Path, shown_as: str, columns: list[str]) -> str:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -87,7 +87,7 @@ def _records(text: str, shown_as: str, columns: list[str]) -> tuple[list[str], l
             ]
             records.append((start, cells))
     except csv.Error as err:
-        problems.append(InputProblem(shown_as, reader.line_num, None, f"malformed CSV ({err})", "well-formed CSV (balanced double quotes)"))
+        problems.append(InputProblem(shown_as, previous_end + 1, None, f"a record that never ends ({err})", "balanced double quotes around a value"))
     if not records and not problems:
         problems.append(InputProblem(shown_as, 2, None, "a header with no data rows", "at least one data row"))
     return header, records, problems
