@@ -48,7 +48,7 @@ class Sources(pa.DataFrameModel):
     kind: Enum = column("Kind", "'paper' for the study itself, 'archival_document' for a document it cites.", isin=["paper", "archival_document"])
     footnote: Whole = column("Footnote", "Number of the footnote of the paper that cites the document.", nullable=True, ge=1)
     citation: Text = column("Citation", "The citation exactly as printed in the footnote (for the paper, its bibliographic reference).")
-    archive: Text = column("Archive", "Archive as printed: AVPRF (Foreign Policy), APRF (Presidential), RTsKhIDNI (party records).", nullable=True, isin=["AVPRF", "APRF", "RTsKhIDNI"])
+    archive: Enum = column("Archive", "Archive as printed: AVPRF (Foreign Policy), APRF (Presidential), RTsKhIDNI (party records).", nullable=True, isin=["AVPRF", "APRF", "RTsKhIDNI"])
     fond: Text = column("Fond", "Fond (collection) number as printed.", nullable=True)
     opis: Text = column("Opis", "Opis (inventory) number as printed.", nullable=True)
     delo: Text = column("Delo", "Delo (file) number, where the footnote prints 'Delo'.", nullable=True)
@@ -75,7 +75,7 @@ class Donors(pa.DataFrameModel):
     iso3166_3_code: Text = column("ISO 3166-3 code", "Four-letter ISO 3166-3 code of a withdrawn country name.", nullable=True, str_matches=r"^[A-Z]{4}$")
     note: Text = column("Note", "Remarks on the code.", nullable=True)
 
-    @pa.dataframe_check(error="a withdrawn code has an ISO 3166-3 code and a current one has none")
+    @pa.dataframe_check(error="iso3166_3_code is filled in exactly when iso_status is withdrawn (ISO 3166-3)")
     def withdrawn_has_iso3166_3(cls, df: pd.DataFrame) -> pd.Series:
         return (df["iso_status"] == "withdrawn") == df["iso3166_3_code"].notna()
 

@@ -1,0 +1,139 @@
+"""Every table loads with its published types, and every value is in the source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import aidstats
+from aidstats.load import resource
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw" / "source").glob("*.txt")))
+
+PANDAS_KIND = {"integer": "Int64", "number": "float64", "date": "datetime64[ms]"}
+
+
+@pytest.mark.parametrize("name", aidstats.list_tables())
+def test_table_loads_with_published_types_and_metadata(name):
+    frame = aidstats.load(name)
+    fields = resource(name)["schema"]["fields"]
+    assert list(frame.columns) == [f["name"] for f in fields]
+    assert len(frame) > 0
+    for field in fields:
+        dtype = str(frame[field["name"]].dtype)
+        if "enum" in field["constraints"]:
+            assert dtype == "category", field["name"]
+            assert list(frame[field["name"]].cat.categories) == field["constraints"]["enum"]
+        else:
+            assert dtype == PANDAS_KIND.get(field["type"], "string"), (field["name"], dtype)
+    for key in ("title", "description", "units", "sources", "licenses", "citation"):
+        assert frame.attrs[key], key
+    assert not frame.duplicated(frame.attrs["primary_key"]).any()
+
+
+def has_column(name: str, column: str) -> bool:
+    return column in [f["name"] for f in resource(name)["schema"]["fields"]]
+
+
+@pytest.mark.parametrize("name", [n for n in aidstats.list_tables() if has_column(n, "quote")])
+def test_every_quote_occurs_verbatim_in_the_source(name):
+    frame = aidstats.load(name)
+    missing = [q for q in frame["quote"] if q not in SOURCE_TEXT]
+    assert missing == []
+
+
+def test_source_excerpts_are_verbatim_copies_of_the_paper():
+    from conftest import PAPER
+
+    if not PAPER.is_file():
+        pytest.skip(f"the paper is not beside the project at {PAPER}")
+    paper = PAPER.read_text(encoding="utf-8")
+    for excerpt in sorted((ROOT / "raw" / "source").glob("*.txt")):
+        assert excerpt.read_text(encoding="utf-8").strip() in paper, excerpt.name
+
+
+def test_row_counts_as_the_issue_counts_them():
+    assert [len(aidstats.load(n)) for n in ("railway_damage", "mineral_exports", "aid_deliveries")] == [16, 16, 84]
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_railway_values_match_their_quotes():
+    """Re-read each quote independently of the build's parser."""
+    pattern = re.compile(r"^([\d,]+)(?: km)? (?:of the prewar total of|out of|of) ([\d,]+)(?: km)? (?:of )?(.+)$")
+    frame = aidstats.load("railway_damage")
+    for row in frame.itertuples():
+        lost, prewar, asset = pattern.match(row.quote).groups()
+        assert (row.lost, row.prewar_total, row.asset) == (number(lost), number(prewar), asset)
+        assert row.unit == ("km" if " km " in row.quote else "count")
+        assert row.share_lost == pytest.approx(number(lost) / number(prewar))
+    assert frame.period_start.eq(pd.Timestamp("1951-01-01")).all() and frame.period_end.eq(pd.Timestamp("1951-06-30")).all()
+
+
+def test_mineral_values_match_their_quotes():
+    pattern = re.compile(r"^([\d.,]+) tons of (.+) \(([\d.]+)% of (?:the planned amount for 1951|plan)\)$")
+    frame = aidstats.load("mineral_exports")
+    for row in frame.itertuples():
+        delivered, commodity, percent = pattern.match(row.quote).groups()
+        assert (row.delivered_t, row.commodity, row.percent_of_plan) == (number(delivered), commodity, number(percent))
+    assert set(frame.destination) == {"SUN"}
+    assert frame.period_end.eq(pd.Timestamp("1951-08-31")).all()
+
+
+def test_hand_checked_values():
+    rail = aidstats.load("railway_damage").set_index("asset")
+    assert (rail.at["locomotives", "lost"], rail.at["locomotives", "prewar_total"]) == (1036, 1249)
+    assert rail.at["locomotives", "share_lost"] == pytest.approx(0.8294635708566853)
+    assert rail.at["telephone/telegraph lines", "lost"] == 73500 and rail.at["telephone/telegraph lines", "unit"] == "km"
+    minerals = aidstats.load("mineral_exports").set_index("commodity")
+    assert (minerals.at["lead", "delivered_t"], minerals.at["lead", "percent_of_plan"]) == (8443, 120.4)
+    assert minerals.at["lead", "plan_t"] == pytest.approx(8443 / 1.204)
+    # "2.8%" stands for 2.75 <= p < 2.85, so the plan for 0.84 t lies in (29.47, 30.55].
+    assert minerals.at["beryllium concentrate", "plan_t_low"] == pytest.approx(84 / 2.85)
+    assert minerals.at["beryllium concentrate", "plan_t_high"] == pytest.approx(84 / 2.75)
+    # "32%" (no decimals) stands for 31.5 <= p < 32.5.
+    assert minerals.at["niobium concentrate", "plan_t_high"] == pytest.approx(129 / 31.5)
+
+
+def test_aid_list_read_by_the_rules():
+    aid = aidstats.load("aid_deliveries")
+    assert aid.seq.tolist() == list(range(1, 85))
+    counts = aid.groupby("donor_code").size().to_dict()
+    assert counts == {"BGR": 7, "CHN": 13, "CSK": 20, "HUN": 16, "POL": 8, "ROU": 20}
+    by_seq = aid.set_index("seq")
+    # A bare number after a donor repeats the commodity and unit before it.
+    assert by_seq.loc[19, ["donor_code", "commodity", "quantity", "quantity_as_printed"]].tolist() == ["POL", "locomotives", 22, "22"]
+    assert by_seq.loc[79, ["donor_code", "commodity", "unit", "quantity"]].tolist() == ["POL", "workers’ boots", "pair", 100000]
+    # "from Romania and Bulgaria, each": one row per donor with the full quantity.
+    bindings = aid[aid.commodity == "cardboard bindings"]
+    assert bindings[["donor_code", "quantity", "unit"]].values.tolist() == [["ROU", 150, "t"], ["BGR", 150, "t"]]
+    penicillin = by_seq.loc[51]
+    assert (penicillin.quantity, penicillin.unit, penicillin.base_unit) == (100_000_000, "penicillin_unit", "penicillin_unit")
+    needles = by_seq.loc[50]
+    assert (needles.quantity_as_printed, needles.quantity_base, needles.base_unit) == ("20,000 dozens", 240_000, "item")
+    assert by_seq.loc[52, "quantity_base"] == pytest.approx(0.5)  # 500 kg of ether in tonnes
+    assert by_seq.loc[30, "quantity_as_printed"] == "two" and by_seq.loc[30, "quantity"] == 2
+    flagged = aid[aid.implausible_reason.notna()]
+    assert flagged.commodity.tolist() == ["handicraft equipment"] and flagged.quantity.tolist() == [1_250_000]
+    assert set(aid.year) == {1951}
+
+
+def test_every_field_has_title_description_and_units_in_attrs():
+    for name in aidstats.list_tables():
+        frame = aidstats.load(name)
+        for column, info in frame.attrs["fields"].items():
+            assert info["title"] and info["description"], (name, column)
+    assert aidstats.load("mineral_exports").attrs["units"]["plan_t"] == "t"
+    assert aidstats.load("railway_damage").attrs["units"]["lost"] == "see column unit"
+
+
+def test_unknown_table_lists_the_valid_ones():
+    with pytest.raises(KeyError) as err:
+        aidstats.load("railway")
+    assert "railway_damage" in str(err.value) and "aid_deliveries" in str(err.value)
