@@ -138,12 +138,16 @@ def _named(column: str | None, schema: pa.DataFrameSchema) -> str | None:
     return f"{column} (computed from {', '.join(_transcribed(column, schema))})"
 
 
+def _cell(value) -> str:
+    return "(empty)" if pd.isna(value) else str(value)
+
+
 def _row_rule_problem(rule: str, line: int | None, schema: pa.DataFrameSchema, shown_as: str, typed_as: pd.DataFrame) -> InputProblem:
     """A rule across columns ("lost must not exceed prewar_total") names the raw
     columns behind the columns it mentions, with their values on that line."""
     mentioned = [name for name in schema.columns if re.search(rf"\b{name}\b", rule)]
     columns = list(dict.fromkeys(raw for name in mentioned for raw in _transcribed(name, schema)))
-    values = ", ".join(f"{c}={typed_as.at[line, c]}" for c in columns if line in typed_as.index and c in typed_as.columns)
+    values = ", ".join(f"{c}={_cell(typed_as.at[line, c])}" for c in columns if line in typed_as.index and c in typed_as.columns)
     return InputProblem(shown_as, line, ", ".join(columns) or None, values or "a row that breaks a rule", rule)
 
 

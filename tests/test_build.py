@@ -52,7 +52,7 @@ BAD_INPUTS = [
     ("aid_deliveries.csv", "13,Romania,ROU,air compressors,4,item", "13,Romania,ROU,air compressors,4,items", 14, "unit", "raw/units.csv"),
     ("units.csv", "kg,kilogram,mass,t,0.001", "kg,kilogram,mass,t,-1", 3, "factor_to_base", "greater than 0"),
     ("units.csv", "kg,kilogram,mass,t,0.001", "kg,kilo,gram,mass,t,0.001", 3, None, "7 fields"),
-    ("donors.csv", "CSK,Czechoslovakia,withdrawn,CSHH", "CSK,Czechoslovakia,withdrawn,", 6, "iso3166_3_code", "ISO 3166-3"),
+    ("donors.csv", "CSK,Czechoslovakia,withdrawn,CSHH", "CSK,Czechoslovakia,withdrawn,", 6, "iso_status, iso3166_3_code", "iso3166_3_code=(empty)"),
 ]
 
 
