@@ -74,7 +74,10 @@ def list_command() -> None:
 
 @app.command()
 def show(name: str = typer.Argument(..., help="Table name; see 'aidstats list'."), rows: int = typer.Option(0, help="Show only the first N rows (0: all).")) -> None:
-    """Print a table in the terminal with its title and sources."""
+    """Print a table in the terminal with its title and sources.
+
+    A table too wide for the terminal is shown one record at a time.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -86,10 +89,23 @@ def show(name: str = typer.Argument(..., help="Table name; see 'aidstats list'."
         typer.echo(err.args[0], err=True)
         raise typer.Exit(2) from None
     shown = frame.head(rows) if rows else frame
-    table = Table(*frame.columns, title=frame.attrs["title"], caption="Sources: " + " | ".join(frame.attrs["sources"]))
-    for record in shown.astype(object).where(shown.notna(), "").itertuples(index=False):
-        table.add_row(*(str(value) for value in record))
-    Console().print(table)
+    cells = shown.astype(object).where(shown.notna(), "").astype(str)
+    for column in shown.select_dtypes("datetime").columns:
+        cells[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
+    console = Console()
+    console.print(f"[bold]{frame.attrs['title']}[/bold] ({len(frame)} rows)")
+    if len(frame.columns) * 14 <= console.width:
+        table = Table(*frame.columns)
+        for record in cells.itertuples(index=False):
+            table.add_row(*record)
+        console.print(table)
+    else:
+        for record in cells.itertuples(index=False):
+            table = Table(show_header=False, box=None, padding=(0, 1))
+            for column, value in zip(frame.columns, record):
+                table.add_row(f"[dim]{column}[/dim]", value)
+            console.print(table, "")
+    console.print("Sources: " + " | ".join(frame.attrs["sources"]))
 
 
 def main() -> None:

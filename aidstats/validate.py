@@ -98,4 +98,6 @@ def _frictionless(descriptor_path: Path) -> list[str]:
     import frictionless
 
     report = frictionless.validate(str(descriptor_path))
-    return [f"frictionless: {resource}: {kind}: {note}" for resource, kind, note in report.flatten(["resourceName", "type", "note"])]
+    failures = [f"frictionless: {error.type}: {error.message}" for error in report.errors]
+    failures += [f"frictionless: {task.name}: {error.type}: {error.message}" for task in report.tasks for error in task.errors]
+    return failures
