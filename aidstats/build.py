@@ -27,13 +27,14 @@ from .rawcsv import read_raw_csv
 from .schemas import TABLES, Table, raw_columns
 
 
-
 def read_source_text(root: Path) -> dict[str, str]:
     """The verbatim excerpts of the paper in raw/source/, by file name."""
     folder = root / "raw" / "source"
     texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
     if not texts:
-        raise BuildError([InputProblem("raw/source", None, None, "no .txt excerpts", "the verbatim passages of the paper the quotes come from")])
+        raise BuildError(
+            [InputProblem("raw/source", None, None, "no .txt excerpts", "the verbatim passages of the paper the quotes come from")]
+        )
     return texts
 
 
@@ -217,8 +218,18 @@ def _duplicate_keys(table: Table, frame: pd.DataFrame, shown_as: str) -> list[In
     problems = []
     for line, row in duplicated.iterrows():
         key = ", ".join(str(row[k]) for k in table.primary_key)
-        others = [str(other) for other in duplicated.index[(duplicated[table.primary_key] == row[table.primary_key]).all(axis=1)] if other != line]
-        problems.append(InputProblem(shown_as, int(line), ", ".join(table.primary_key), f"{key!r}, also on line {', '.join(others)}", "a value no other row has (it is the primary key)"))
+        others = [
+            str(other) for other in duplicated.index[(duplicated[table.primary_key] == row[table.primary_key]).all(axis=1)] if other != line
+        ]
+        problems.append(
+            InputProblem(
+                shown_as,
+                int(line),
+                ", ".join(table.primary_key),
+                f"{key!r}, also on line {', '.join(others)}",
+                "a value no other row has (it is the primary key)",
+            )
+        )
     return problems
 
 
@@ -228,7 +239,7 @@ def _foreign_key_problems(table: Table, frame: pd.DataFrame, frames: dict, shown
     transcribed = set(raw_columns(table.model))
     problems = []
     for fk in table.foreign_keys:
-        if set(fk.fields) <= transcribed and derived_only or not set(fk.fields) <= transcribed and not derived_only:
+        if (set(fk.fields) <= transcribed and derived_only) or (not set(fk.fields) <= transcribed and not derived_only):
             continue
         target = frame if fk.resource == table.name else frames.get(fk.resource)
         if target is None:
@@ -237,7 +248,13 @@ def _foreign_key_problems(table: Table, frame: pd.DataFrame, frames: dict, shown
         for line, row in frame[fk.fields].astype("string").fillna("").iterrows():
             if tuple(row) not in known and all(row):
                 problems.append(
-                    InputProblem(shown_as, int(line), ", ".join(fk.fields), show(", ".join(row)), f"a value listed in raw/{fk.resource}.csv ({', '.join(fk.reference)})")
+                    InputProblem(
+                        shown_as,
+                        int(line),
+                        ", ".join(fk.fields),
+                        show(", ".join(row)),
+                        f"a value listed in raw/{fk.resource}.csv ({', '.join(fk.reference)})",
+                    )
                 )
     return problems
 
@@ -250,7 +267,9 @@ def _quote_problems(table: Table, frame: pd.DataFrame, source_text: str, shown_a
         if pd.isna(row["quote"]):
             continue  # reported as an empty required cell
         if row["quote"] not in source_text:
-            problems.append(InputProblem(shown_as, int(line), "quote", show(row["quote"]), "a span of text that occurs verbatim in raw/source/*.txt"))
+            problems.append(
+                InputProblem(shown_as, int(line), "quote", show(row["quote"]), "a span of text that occurs verbatim in raw/source/*.txt")
+            )
             continue
         problems += [
             InputProblem(shown_as, int(line), name, show(row[name]), f"text that occurs in this row's quote {row['quote']!r}")
@@ -267,7 +286,11 @@ def _citation_problems(frame: pd.DataFrame, source_text: str, shown_as: str) -> 
         if pd.isna(row["citation"]):
             continue  # reported as an empty required cell
         if row["citation"] not in source_text:
-            problems.append(InputProblem(shown_as, int(line), "citation", show(row["citation"]), "the footnote's text exactly as it occurs in raw/source/*.txt"))
+            problems.append(
+                InputProblem(
+                    shown_as, int(line), "citation", show(row["citation"]), "the footnote's text exactly as it occurs in raw/source/*.txt"
+                )
+            )
         elif pd.notna(row["title"]) and row["title"] not in row["citation"]:
             problems.append(InputProblem(shown_as, int(line), "title", show(row["title"]), "text that occurs in this row's citation"))
     return problems

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="The statistics of Weathersby's study of aid to North Korea, 1951-53, as a validated data package.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="The statistics of Weathersby's study of aid to North Korea, 1951-53, as a validated data package.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RootOption = typer.Option(None, "--root", help="Project folder holding raw/ (defaults to the project root).", file_okay=False)
@@ -54,7 +59,9 @@ def validate(root: Path | None = RootOption) -> None:
         for failure in failures:
             typer.echo(f"  {failure}", err=True)
         raise typer.Exit(1)
-    typer.echo("valid: clean/ and datapackage.json match a fresh build of raw/, pass pandera and frictionless, and every size and hash matches")
+    typer.echo(
+        "valid: clean/ and datapackage.json match a fresh build of raw/, pass pandera and frictionless, and every size and hash matches"
+    )
 
 
 @app.command("list")
@@ -73,7 +80,10 @@ def list_command() -> None:
 
 
 @app.command()
-def show(name: str = typer.Argument(..., help="Table name; see 'aidstats list'."), rows: int = typer.Option(0, help="Show only the first N rows (0: all).")) -> None:
+def show(
+    name: str = typer.Argument(..., help="Table name; see 'aidstats list'."),
+    rows: int = typer.Option(0, help="Show only the first N rows (0: all)."),
+) -> None:
     """Print a table in the terminal with its title and sources.
 
     A table too wide for the terminal is shown one record at a time.
@@ -102,7 +112,7 @@ def show(name: str = typer.Argument(..., help="Table name; see 'aidstats list'."
     else:
         for record in cells.itertuples(index=False):
             table = Table(show_header=False, box=None, padding=(0, 1))
-            for column, value in zip(frame.columns, record):
+            for column, value in zip(frame.columns, record, strict=True):
                 table.add_row(f"[dim]{column}[/dim]", value)
             console.print(table, "")
     console.print("Sources: " + " | ".join(frame.attrs["sources"]))

@@ -55,7 +55,13 @@ def mineral_exports(frame: pd.DataFrame, frames: dict, shown_as: str):
         return frame, problems
     zero = percent[percent == 0]
     problems += [
-        InputProblem(shown_as, int(line), "percent_of_plan_as_printed", show(frame.at[line, "percent_of_plan_as_printed"]), "a percentage greater than 0")
+        InputProblem(
+            shown_as,
+            int(line),
+            "percent_of_plan_as_printed",
+            show(frame.at[line, "percent_of_plan_as_printed"]),
+            "a percentage greater than 0",
+        )
         for line in zero.index
     ]
     if problems:
@@ -63,7 +69,9 @@ def mineral_exports(frame: pd.DataFrame, frames: dict, shown_as: str):
     places = frame["percent_of_plan_as_printed"].map(decimals)
     delivered_t, percent_of_plan = delivered.astype(float), percent.astype(float)
     plan = implied_plan(delivered_t, percent_of_plan, places.to_numpy())
-    frame = frame.assign(delivered_t=delivered_t, percent_of_plan=percent_of_plan, plan_t=plan.plan, plan_t_low=plan.low, plan_t_high=plan.high)
+    frame = frame.assign(
+        delivered_t=delivered_t, percent_of_plan=percent_of_plan, plan_t=plan.plan, plan_t_low=plan.low, plan_t_high=plan.high
+    )
     return frame, problems
 
 
@@ -80,7 +88,10 @@ def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
         if word is not None and word not in printed_as:
             problems.append(
                 InputProblem(
-                    shown_as, int(line), "quantity_as_printed", show(frame.at[line, "quantity_as_printed"]),
+                    shown_as,
+                    int(line),
+                    "quantity_as_printed",
+                    show(frame.at[line, "quantity_as_printed"]),
                     f"a unit word raw/units.csv lists as printed_as for the row's unit {unit!r}: {', '.join(printed_as) or 'none'}",
                 )
             )

@@ -106,7 +106,15 @@ def package_descriptor(frames: dict[str, pd.DataFrame], folder: Path) -> dict:
         schema = table_schema(table)
         csv_path, parquet_path = f"clean/{table.name}.csv", f"clean/{table.name}.parquet"
         resources.append(
-            {"name": table.name, "type": "table", "path": csv_path, "scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
+            {
+                "name": table.name,
+                "type": "table",
+                "path": csv_path,
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+            }
             | common
             | file_facts(folder / csv_path)
             | {"schema": schema}
@@ -115,7 +123,14 @@ def package_descriptor(frames: dict[str, pd.DataFrame], folder: Path) -> dict:
             # "file", not "table": frictionless then checks the Parquet file's bytes and
             # hash (it cannot for a table resource); the schema stays as documentation,
             # and `aidstats validate` checks the Parquet content against it with pandera.
-            {"name": table.name + PARQUET_SUFFIX, "type": "file", "path": parquet_path, "scheme": "file", "format": "parquet", "mediatype": "application/vnd.apache.parquet"}
+            {
+                "name": table.name + PARQUET_SUFFIX,
+                "type": "file",
+                "path": parquet_path,
+                "scheme": "file",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+            }
             | common
             | {"title": config.title + " (Parquet)"}
             | file_facts(folder / parquet_path)

@@ -21,10 +21,8 @@ def tables_markdown(root: Path | None = None) -> str:
     lines = [START, "", "| table | rows | what it holds | columns (unit) |", "|---|---|---|---|"]
     for name in list_tables(root):
         resource = resources[name]
-        rows = sum(1 for _ in open((root or data_root()) / resource["path"], encoding="utf-8")) - 1
-        columns = ", ".join(
-            f"`{f['name']}`" + (f" ({f['unit']})" if f.get("unit") else "") for f in resource["schema"]["fields"]
-        )
+        rows = len(((root or data_root()) / resource["path"]).read_text(encoding="utf-8").splitlines()) - 1
+        columns = ", ".join(f"`{f['name']}`" + (f" ({f['unit']})" if f.get("unit") else "") for f in resource["schema"]["fields"])
         lines.append(f"| `{name}` | {rows} | {resource['title']} | {columns} |")
     return "\n".join([*lines, "", END])
 

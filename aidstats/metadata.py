@@ -20,8 +20,5 @@ DESCRIPTION = (
 KEYWORDS = ["Korean War", "North Korea", "DPRK", "Soviet Union", "foreign aid", "armistice", "economic history", "archives"]
 LICENSES = [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}]
 CONTRIBUTORS = [{"title": "aidstats contributors", "roles": ["author"]}]
-PAPER = (
-    'Kathryn Weathersby, "North Korea and the Armistice Negotiations," '
-    "Transactions of the Royal Asiatic Society Korea Branch, vol. 90"
-)
+PAPER = 'Kathryn Weathersby, "North Korea and the Armistice Negotiations," Transactions of the Royal Asiatic Society Korea Branch, vol. 90'
 CITATION = f"aidstats contributors. aidstats: {TITLE}. Data package, version {VERSION}. Transcribed from {PAPER}."

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()  # noqa: SIM905
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()  # noqa: SIM905
 WORD_NUMBERS = {word: n for n, word in enumerate(_ONES)}
 WORD_NUMBERS |= {word: 20 + 10 * i for i, word in enumerate(_TENS)}
 WORD_NUMBERS |= {f"{tens}-{one}": 20 + 10 * i + j for i, tens in enumerate(_TENS) for j, one in enumerate(_ONES[1:10], 1)}

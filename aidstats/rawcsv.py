@@ -34,7 +34,6 @@ def read_raw_csv(path: Path, shown_as: str, columns: list[str]) -> pd.DataFrame:
     return frame.replace("", pd.NA)
 
 
-
 def _decode(path: Path, shown_as: str, columns: list[str]) -> str:
     data = path.read_bytes()
     try:
@@ -43,7 +42,11 @@ def _decode(path: Path, shown_as: str, columns: list[str]) -> str:
         line = data.count(b"\n", 0, err.start) + 1
         bad = data[err.start : err.end].hex(" ")
         raise BuildError(
-            [InputProblem(shown_as, line, None, f"bytes that are not UTF-8 (0x{bad} at byte {err.start})", "UTF-8 text; save the file as UTF-8")]
+            [
+                InputProblem(
+                    shown_as, line, None, f"bytes that are not UTF-8 (0x{bad} at byte {err.start})", "UTF-8 text; save the file as UTF-8"
+                )
+            ]
         ) from None
     if not text.strip():
         raise BuildError([InputProblem(shown_as, 1, None, "an empty file", f"a header line with the columns {', '.join(columns)}")])
@@ -70,24 +73,36 @@ def _records(text: str, shown_as: str, columns: list[str]) -> tuple[list[str], l
                 continue
             if reader.line_num != start:
                 problems.append(
-                    InputProblem(shown_as, start, None, f"a record running over lines {start}-{reader.line_num}", "one record per line (is a double quote unbalanced?)")
+                    InputProblem(
+                        shown_as,
+                        start,
+                        None,
+                        f"a record running over lines {start}-{reader.line_num}",
+                        "one record per line (is a double quote unbalanced?)",
+                    )
                 )
                 continue
             if len(cells) != len(columns):
                 problems.append(
                     InputProblem(
-                        shown_as, start, None, f"{len(cells)} fields", f"{len(columns)} fields ({', '.join(columns)}); a stray or missing comma, or a value with a comma not in double quotes?"
+                        shown_as,
+                        start,
+                        None,
+                        f"{len(cells)} fields",
+                        f"{len(columns)} fields ({', '.join(columns)}); a stray or missing comma, or a value with a comma not in double quotes?",
                     )
                 )
                 continue
             problems += [
                 InputProblem(shown_as, start, name, show(value), "no spaces at the start or end of the value")
-                for name, value in zip(columns, cells)
+                for name, value in zip(columns, cells, strict=True)
                 if value != value.strip()
             ]
             records.append((start, cells))
     except csv.Error as err:
-        problems.append(InputProblem(shown_as, previous_end + 1, None, f"a record that never ends ({err})", "balanced double quotes around a value"))
+        problems.append(
+            InputProblem(shown_as, previous_end + 1, None, f"a record that never ends ({err})", "balanced double quotes around a value")
+        )
     if not records and not problems:
         problems.append(InputProblem(shown_as, 2, None, "a header with no data rows", "at least one data row"))
     return header, records, problems

@@ -45,10 +45,17 @@ def source_column():
 
 class Sources(pa.DataFrameModel):
     source_id: Text = column("Source ID", "Stable identifier; 'fnNN' is the document cited in footnote NN.", str_matches=r"^[a-z0-9_]+$")
-    kind: Enum = column("Kind", "'paper' for the study itself, 'archival_document' for a document it cites.", isin=["paper", "archival_document"])
+    kind: Enum = column(
+        "Kind", "'paper' for the study itself, 'archival_document' for a document it cites.", isin=["paper", "archival_document"]
+    )
     footnote: Whole = column("Footnote", "Number of the footnote of the paper that cites the document.", nullable=True, ge=1)
     citation: Text = column("Citation", "The citation exactly as printed in the footnote (for the paper, its bibliographic reference).")
-    archive: Enum = column("Archive", "Archive as printed: AVPRF (Foreign Policy), APRF (Presidential), RTsKhIDNI (party records).", nullable=True, isin=["AVPRF", "APRF", "RTsKhIDNI"])
+    archive: Enum = column(
+        "Archive",
+        "Archive as printed: AVPRF (Foreign Policy), APRF (Presidential), RTsKhIDNI (party records).",
+        nullable=True,
+        isin=["AVPRF", "APRF", "RTsKhIDNI"],
+    )
     fond: Text = column("Fond", "Fond (collection) number as printed.", nullable=True)
     opis: Text = column("Opis", "Opis (inventory) number as printed.", nullable=True)
     delo: Text = column("Delo", "Delo (file) number, where the footnote prints 'Delo'.", nullable=True)
@@ -69,10 +76,14 @@ class Sources(pa.DataFrameModel):
 
 
 class Donors(pa.DataFrameModel):
-    code: Text = column("ISO code", "ISO 3166-1 alpha-3 code; for a state that no longer exists, its withdrawn code.", str_matches=r"^[A-Z]{3}$")
+    code: Text = column(
+        "ISO code", "ISO 3166-1 alpha-3 code; for a state that no longer exists, its withdrawn code.", str_matches=r"^[A-Z]{3}$"
+    )
     name: Text = column("Name", "The country's name as printed in the paper.")
     iso_status: Enum = column("ISO status", "Whether the code is current or withdrawn from ISO 3166-1.", isin=["current", "withdrawn"])
-    iso3166_3_code: Text = column("ISO 3166-3 code", "Four-letter ISO 3166-3 code of a withdrawn country name.", nullable=True, str_matches=r"^[A-Z]{4}$")
+    iso3166_3_code: Text = column(
+        "ISO 3166-3 code", "Four-letter ISO 3166-3 code of a withdrawn country name.", nullable=True, str_matches=r"^[A-Z]{4}$"
+    )
     note: Text = column("Note", "Remarks on the code.", nullable=True)
 
     @pa.dataframe_check(error="iso3166_3_code is filled in exactly when iso_status is withdrawn (ISO 3166-3)")
@@ -106,12 +117,28 @@ class Units(pa.DataFrameModel):
 class RailwayDamage(pa.DataFrameModel):
     asset: Text = column("Asset", "The railway asset as printed.")
     asset_group: Enum = column(
-        "Asset group", "Grouping added by aidstats.", isin=["buildings", "track_and_structures", "communications_and_power", "rolling_stock"]
+        "Asset group",
+        "Grouping added by aidstats.",
+        isin=["buildings", "track_and_structures", "communications_and_power", "rolling_stock"],
     )
-    lost: Whole = column("Lost", "Number (or kilometres) lost in the first half of 1951.", unit="from the unit column", derived_from=["lost_as_printed"], ge=0)
-    prewar_total: Whole = column("Prewar total", "Prewar stock.", unit="from the unit column", derived_from=["prewar_total_as_printed"], gt=0)
+    lost: Whole = column(
+        "Lost",
+        "Number (or kilometres) lost in the first half of 1951.",
+        unit="from the unit column",
+        derived_from=["lost_as_printed"],
+        ge=0,
+    )
+    prewar_total: Whole = column(
+        "Prewar total", "Prewar stock.", unit="from the unit column", derived_from=["prewar_total_as_printed"], gt=0
+    )
     unit: Enum = column("Unit", "count or km.", isin=["count", "km"])
-    share_lost: Real = column("Share lost", "lost / prewar_total.", unit="fraction", derived_from=["lost_as_printed", "prewar_total_as_printed"], in_range={"min_value": 0, "max_value": 1})
+    share_lost: Real = column(
+        "Share lost",
+        "lost / prewar_total.",
+        unit="fraction",
+        derived_from=["lost_as_printed", "prewar_total_as_printed"],
+        in_range={"min_value": 0, "max_value": 1},
+    )
     period_start: Date = column("Period start", "First day of the period the losses cover.")
     period_end: Date = column("Period end", "Last day of the period the losses cover.")
     source_id: Text = source_column()
@@ -140,9 +167,23 @@ class RailwayDamage(pa.DataFrameModel):
 
 class MineralExports(pa.DataFrameModel):
     commodity: Text = column("Commodity", "The mineral product as printed.")
-    delivered_t: Real = column("Delivered", "Tonnes delivered to the USSR from 1 January to 31 August 1951.", unit="t", derived_from=["delivered_as_printed"], gt=0)
-    percent_of_plan: Real = column("Percent of plan", "Delivered as a percentage of the 1951 annual plan, as printed.", unit="percent", derived_from=["percent_of_plan_as_printed"], gt=0)
-    plan_t: Real = column("Implied plan", "The implied 1951 plan: delivered_t / percent_of_plan × 100.", unit="t", derived_from=["delivered_as_printed", "percent_of_plan_as_printed"], gt=0)
+    delivered_t: Real = column(
+        "Delivered", "Tonnes delivered to the USSR from 1 January to 31 August 1951.", unit="t", derived_from=["delivered_as_printed"], gt=0
+    )
+    percent_of_plan: Real = column(
+        "Percent of plan",
+        "Delivered as a percentage of the 1951 annual plan, as printed.",
+        unit="percent",
+        derived_from=["percent_of_plan_as_printed"],
+        gt=0,
+    )
+    plan_t: Real = column(
+        "Implied plan",
+        "The implied 1951 plan: delivered_t / percent_of_plan × 100.",
+        unit="t",
+        derived_from=["delivered_as_printed", "percent_of_plan_as_printed"],
+        gt=0,
+    )
     plan_t_low: Real = column(
         "Implied plan, lower bound",
         "Lower bound (exclusive) of the implied plan given the printed precision of the percent: '32%' means 31.5 ≤ p < 32.5.",
@@ -163,7 +204,9 @@ class MineralExports(pa.DataFrameModel):
     source_id: Text = source_column()
     quote: Text = quote_column()
     delivered_as_printed: Text = column("Delivered as printed", "The tonnage exactly as printed.", str_matches=PRINTED_NUMBER)
-    percent_of_plan_as_printed: Text = column("Percent of plan as printed", "The percentage exactly as printed, without the % sign.", str_matches=PRINTED_NUMBER)
+    percent_of_plan_as_printed: Text = column(
+        "Percent of plan as printed", "The percentage exactly as printed, without the % sign.", str_matches=PRINTED_NUMBER
+    )
 
     @pa.dataframe_check(error="plan_t must lie between plan_t_low and plan_t_high")
     def plan_within_bounds(cls, df: pd.DataFrame) -> pd.Series:
@@ -189,15 +232,35 @@ class AidDeliveries(pa.DataFrameModel):
     donor: Text = column("Donor", "The delivering country as printed.")
     donor_code: Text = column("Donor code", "ISO 3166-1 alpha-3 code of the donor (CSK, withdrawn, for Czechoslovakia).")
     commodity: Text = column("Commodity", "The goods as printed, without quantity or unit.")
-    quantity: Whole = column("Quantity", "The quantity as a number, in the unit of the unit column.", unit="from the unit column", derived_from=["quantity_as_printed"], gt=0)
+    quantity: Whole = column(
+        "Quantity",
+        "The quantity as a number, in the unit of the unit column.",
+        unit="from the unit column",
+        derived_from=["quantity_as_printed"],
+        gt=0,
+    )
     unit: Text = column("Unit", "Unit of quantity, from the units code list.")
     quantity_as_printed: Text = column("Quantity as printed", "The quantity exactly as printed, with its unit word where one is printed.")
-    quantity_base: Real = column("Quantity in base unit", "quantity converted to the base unit of its dimension.", unit="from the base_unit column", derived_from=["quantity_as_printed", "unit"], gt=0)
-    base_unit: Text = column("Base unit", "t for mass, m for length, item for counts (a dozen is 12 items); pair, roll, set, dose and penicillin_unit stay as they are.", derived_from=["unit"])
+    quantity_base: Real = column(
+        "Quantity in base unit",
+        "quantity converted to the base unit of its dimension.",
+        unit="from the base_unit column",
+        derived_from=["quantity_as_printed", "unit"],
+        gt=0,
+    )
+    base_unit: Text = column(
+        "Base unit",
+        "t for mass, m for length, item for counts (a dozen is 12 items); pair, roll, set, dose and penicillin_unit stay as they are.",
+        derived_from=["unit"],
+    )
     year: Whole = column("Year", "Year of delivery as the body of the paper gives it (footnote 53's title says 1952).", ge=1950, le=1953)
     source_id: Text = source_column()
     quote: Text = quote_column()
-    implausible_reason: Text = column("Implausible because", "Why the printed figure is implausible, where it is; empty otherwise. Kept as printed either way.", nullable=True)
+    implausible_reason: Text = column(
+        "Implausible because",
+        "Why the printed figure is implausible, where it is; empty otherwise. Kept as printed either way.",
+        nullable=True,
+    )
 
     class Config:
         name = "aid_deliveries"

@@ -28,5 +28,5 @@ def run_cli(*args: str):
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every output file's bytes, to prove a failed build changed nothing."""
-    files = sorted((folder / "clean").glob("*")) + [folder / "datapackage.json"]
+    files = [*sorted((folder / "clean").glob("*")), folder / "datapackage.json"]
     return {str(p.relative_to(folder)): p.read_bytes() for p in files}

@@ -25,7 +25,11 @@ def test_load_does_not_load_heavy_libraries_either():
 
 def test_wheel_in_a_fresh_environment_loads_every_table(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = dist.glob("aidstats-*.whl")
     env_dir = tmp_path / "fresh"
     venv.create(env_dir, with_pip=True)
@@ -38,7 +42,9 @@ def test_wheel_in_a_fresh_environment_loads_every_table(tmp_path):
         "print(json.dumps({'file': aidstats.__file__, 'rows': {n: len(aidstats.load(n)) for n in aidstats.list_tables()}}))"
     )
     site = sysconfig.get_paths()["purelib"]
-    done = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": site, "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": site, "PATH": "/usr/bin:/bin"}
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["file"].startswith(str(env_dir))

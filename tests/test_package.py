@@ -79,7 +79,9 @@ def test_duckdb_reads_the_parquet_file(name):
 
 
 def test_duckdb_sums_the_mineral_tonnage():
-    total = duckdb.connect().execute(f"select sum(delivered_t) from read_parquet('{ROOT / 'clean' / 'mineral_exports.parquet'}')").fetchone()[0]
+    total = (
+        duckdb.connect().execute(f"select sum(delivered_t) from read_parquet('{ROOT / 'clean' / 'mineral_exports.parquet'}')").fetchone()[0]
+    )
     assert total == pytest.approx(aidstats.load("mineral_exports").delivered_t.sum())
 
 
