@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import PAPER
 
 import aidstats
 from aidstats.load import resource
@@ -46,9 +47,31 @@ def test_every_quote_occurs_verbatim_in_the_source(name):
     assert missing == []
 
 
-def test_source_excerpts_are_verbatim_copies_of_the_paper():
-    from conftest import PAPER
+@pytest.mark.parametrize("name", [n for n in aidstats.list_tables() if has_column(n, "quote")])
+def test_every_printed_figure_occurs_in_its_quote(name):
+    frame = aidstats.load(name)
+    printed = [c for c in frame.columns if c.endswith("_as_printed")] + ["commodity" if "commodity" in frame else "asset"]
+    for row in frame.itertuples():
+        for column in printed:
+            assert getattr(row, column) in row.quote, (name, row.Index, column)
 
+
+def test_invariants():
+    rail = aidstats.load("railway_damage")
+    assert (rail.lost <= rail.prewar_total).all() and (rail.lost >= 0).all() and (rail.prewar_total > 0).all()
+    assert rail.share_lost.between(0, 1).all()
+    assert set(rail.unit) == {"count", "km"}
+    minerals = aidstats.load("mineral_exports")
+    assert ((minerals.plan_t_low < minerals.plan_t) & (minerals.plan_t <= minerals.plan_t_high)).all()
+    assert minerals.plan_t.tolist() == pytest.approx((minerals.delivered_t / minerals.percent_of_plan * 100).tolist())
+    aid = aidstats.load("aid_deliveries")
+    units = aidstats.load("units").set_index("unit")
+    assert (aid.quantity > 0).all()
+    assert aid.quantity_base.tolist() == pytest.approx((aid.quantity.astype(float) * aid.unit.map(units.factor_to_base)).tolist())
+    assert (aid.base_unit == aid.unit.map(units.base_unit)).all()
+
+
+def test_source_excerpts_are_verbatim_copies_of_the_paper():
     if not PAPER.is_file():
         pytest.skip(f"the paper is not beside the project at {PAPER}")
     paper = PAPER.read_text(encoding="utf-8")
