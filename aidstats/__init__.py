@@ -1,10 +1,10 @@
 """aidstats: the statistics of Weathersby's study of aid to North Korea, 1951-53, as typed tables.
 
 >>> import aidstats
->>> aidstats.list_tables()  # doctest: +ELLIPSIS
-['sources', 'donors', 'units', 'railway_damage', 'mineral_exports', 'aid_deliveries'...]
->>> aidstats.load("railway_damage").shape
-(16, 12)
+>>> [name for name in aidstats.list_tables() if name in ("railway_damage", "mineral_exports", "aid_deliveries")]
+['railway_damage', 'mineral_exports', 'aid_deliveries']
+>>> len(aidstats.load("aid_deliveries"))
+84
 
 Importing this package loads neither pandera, plotly nor frictionless; only the
 commands that need them do.

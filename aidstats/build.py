@@ -50,9 +50,29 @@ def build_tables(root: Path) -> dict[str, pd.DataFrame]:
             frames[table.name] = _check_table(table, raw, frames, source_text, shown_as)
         except BuildError as err:
             problems += err.problems
+    if not problems:
+        problems = _unused_classes(frames)
     if problems:
         raise BuildError(problems)
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+
+
+def _unused_classes(frames: dict[str, pd.DataFrame]) -> list[InputProblem]:
+    """A class for a commodity no table has is a misspelling or a leftover."""
+    classes = frames["commodity_classes"]
+    problems = []
+    for line, row in classes.iterrows():
+        if row["commodity"] not in set(frames[row["table"]]["commodity"]):
+            problems.append(
+                InputProblem(
+                    "raw/commodity_classes.csv",
+                    int(line),
+                    "commodity",
+                    show(row["commodity"]),
+                    f"a commodity that occurs in raw/{row['table']}.csv",
+                )
+            )
+    return problems
 
 
 def _check_table(table: Table, raw: pd.DataFrame, frames: dict, source_text: str, shown_as: str) -> pd.DataFrame:

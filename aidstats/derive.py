@@ -72,7 +72,7 @@ def mineral_exports(frame: pd.DataFrame, frames: dict, shown_as: str):
     frame = frame.assign(
         delivered_t=delivered_t, percent_of_plan=percent_of_plan, plan_t=plan.plan, plan_t_low=plan.low, plan_t_high=plan.high
     )
-    return frame, problems
+    return _with_sitc(frame, frames, shown_as, "mineral_exports", problems), problems
 
 
 def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
@@ -103,7 +103,67 @@ def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
         quantity_base=pd.Series(base, dtype="float64"),
         base_unit=pd.Series(base_unit, dtype="string"),
     )
+    return _with_sitc(frame, frames, shown_as, "aid_deliveries", problems), problems
+
+
+def commodity_classes(frame: pd.DataFrame, frames: dict, shown_as: str):
+    sections = frames["sitc_divisions"].set_index("division")["section"]
+    return frame.assign(sitc_section=frame["sitc_division"].map(sections).astype("string")), []
+
+
+def _with_sitc(frame: pd.DataFrame, frames: dict, shown_as: str, table: str, problems: list) -> pd.DataFrame:
+    """Add the SITC section and division from commodity_classes; every commodity must be classed."""
+    classes = frames["commodity_classes"]
+    classes = classes[classes["table"] == table].set_index("commodity")
+    unclassed = frame.index[~frame["commodity"].isin(classes.index)]
+    problems += [
+        InputProblem(
+            shown_as,
+            int(line),
+            "commodity",
+            show(frame.at[line, "commodity"]),
+            f"a commodity classed in raw/commodity_classes.csv (table {table})",
+        )
+        for line in unclassed
+    ]
+    return frame.assign(
+        sitc_section=frame["commodity"].map(classes["sitc_section"]).astype("string"),
+        sitc_division=frame["commodity"].map(classes["sitc_division"]).astype("string"),
+    )
+
+
+def key_figures(frame: pd.DataFrame, frames: dict, shown_as: str):
+    problems: list[InputProblem] = []
+    value = _parse_column(frame, "value_as_printed", shown_as, problems).map(lambda p: p[0])
+    present = frame["value_high_as_printed"].notna()
+    high = _parse_column(frame[present], "value_high_as_printed", shown_as, problems).map(lambda p: p[0])
+    as_float = lambda v: None if v is None else float(v)  # noqa: E731
+    return frame.assign(value=value.map(as_float), value_high=high.reindex(frame.index).map(as_float, na_action="ignore")), problems
+
+
+def caveats(frame: pd.DataFrame, frames: dict, shown_as: str):
+    """A caveat's row and column must exist in the table it names."""
+    problems = []
+    for line, row in frame.iterrows():
+        table = frames.get(row["table"])
+        if table is None:
+            continue  # that table failed and is reported
+        if pd.notna(row["column_name"]) and row["column_name"] not in table.columns:
+            problems.append(InputProblem(shown_as, int(line), "column_name", show(row["column_name"]), f"a column of {row['table']}"))
+        if pd.notna(row["row_key"]):
+            key, _, value = row["row_key"].partition("=")
+            if key not in table.columns or value not in set(table[key].astype(str)):
+                problems.append(
+                    InputProblem(shown_as, int(line), "row_key", show(row["row_key"]), f"column=value naming a row of {row['table']}")
+                )
     return frame, problems
 
 
-DERIVATIONS = {"railway_damage": railway_damage, "mineral_exports": mineral_exports, "aid_deliveries": aid_deliveries}
+DERIVATIONS = {
+    "commodity_classes": commodity_classes,
+    "railway_damage": railway_damage,
+    "mineral_exports": mineral_exports,
+    "aid_deliveries": aid_deliveries,
+    "key_figures": key_figures,
+    "caveats": caveats,
+}

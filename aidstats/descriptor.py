@@ -97,12 +97,24 @@ def resource_sources(frames: dict[str, pd.DataFrame], table: Table) -> list[dict
     return [{"title": register.at[sid, "citation"], "path": f"sources.csv#{sid}"} for sid in paper + cited]
 
 
+def table_caveats(frames: dict[str, pd.DataFrame], name: str) -> list[dict]:
+    """The caveats about one table, for its resource (and so for ``df.attrs``)."""
+    rows = frames["caveats"][frames["caveats"]["table"] == name]
+    fields = ["caveat_id", "row_key", "column_name", "issue", "quote", "treatment"]
+    return [{k: (None if pd.isna(v) else str(v)) for k, v in row.items()} for row in rows[fields].to_dict("records")]
+
+
 def package_descriptor(frames: dict[str, pd.DataFrame], folder: Path) -> dict:
     """The whole descriptor, given the built frames and the folder holding clean/."""
     resources = []
     for table in TABLES.values():
         config = table.model.Config
-        common = {"title": config.title, "description": config.description, "sources": resource_sources(frames, table)}
+        common = {
+            "title": config.title,
+            "description": config.description,
+            "sources": resource_sources(frames, table),
+            "caveats": table_caveats(frames, table.name),
+        }
         schema = table_schema(table)
         csv_path, parquet_path = f"clean/{table.name}.csv", f"clean/{table.name}.parquet"
         resources.append(

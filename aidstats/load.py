@@ -79,6 +79,7 @@ def _attrs(meta: dict, package: dict) -> dict:
         "fields": {f["name"]: {k: f[k] for k in ("title", "description", "type") if k in f} for f in fields},
         "primary_key": meta["schema"]["primaryKey"],
         "sources": [s["title"] for s in meta.get("sources", [])],
+        "caveats": meta.get("caveats", []),
         "licenses": package["licenses"],
         "citation": package.get("citation"),
         "version": package["version"],

@@ -15,10 +15,13 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()  # noqa:
 WORD_NUMBERS = {word: n for n, word in enumerate(_ONES)}
 WORD_NUMBERS |= {word: 20 + 10 * i for i, word in enumerate(_TENS)}
 WORD_NUMBERS |= {f"{tens}-{one}": 20 + 10 * i + j for i, tens in enumerate(_TENS) for j, one in enumerate(_ONES[1:10], 1)}
+WORD_NUMBERS |= {"a": 1, "an": 1}  # "A week later"
+# Quantities the paper prints only as a phrase ("another year and a half").
+PHRASES = {"year and a half": Decimal("1.5")}
 SCALES = {"thousand": 1_000, "million": 1_000_000}
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_PRINTED = re.compile(rf"^(?P<number>{_DIGITS}|[a-z]+(?:-[a-z]+)?)(?: (?P<scale>{'|'.join(SCALES)}))?(?: (?P<unit>.+))?$")
+_PRINTED = re.compile(rf"^(?P<number>{_DIGITS}|[A-Za-z]+(?:-[a-z]+)?)(?: (?P<scale>{'|'.join(SCALES)}))?(?: (?P<unit>.+))?$")
 
 
 class NotANumber(ValueError):
@@ -35,14 +38,16 @@ def parse_printed(text: str) -> tuple[Decimal, str | None]:
     >>> parse_printed("two")
     (Decimal('2'), None)
     """
+    if text in PHRASES:
+        return PHRASES[text], None
     match = _PRINTED.match(text)
     if not match:
         raise NotANumber(text)
     number = match["number"]
     if number[0].isdigit():
         value = Decimal(number.replace(",", ""))
-    elif number in WORD_NUMBERS:
-        value = Decimal(WORD_NUMBERS[number])
+    elif number.lower() in WORD_NUMBERS:
+        value = Decimal(WORD_NUMBERS[number.lower()])
     else:
         raise NotANumber(text)
     if match["scale"]:

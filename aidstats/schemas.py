@@ -23,6 +23,12 @@ Real = Series[float]
 Date = Series[pd.Timestamp]
 Enum = Series[pd.CategoricalDtype]
 
+ISO_DATE_OR_INTERVAL = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+TABLE_NAMES = [
+    "sources", "donors", "units", "sitc_divisions", "commodity_classes", "railway_damage",
+    "mineral_exports", "aid_deliveries", "key_figures", "reconstruction_enterprises", "caveats",
+]  # fmt: skip
+
 # A number as printed: digits with optional thousands commas and decimals.
 PRINTED_NUMBER = r"^(\d{1,3}(,\d{3})*|\d+)(\.\d+)?$"
 
@@ -46,7 +52,9 @@ def source_column():
 class Sources(pa.DataFrameModel):
     source_id: Text = column("Source ID", "Stable identifier; 'fnNN' is the document cited in footnote NN.", str_matches=r"^[a-z0-9_]+$")
     kind: Enum = column(
-        "Kind", "'paper' for the study itself, 'archival_document' for a document it cites.", isin=["paper", "archival_document"]
+        "Kind",
+        "'paper' for the study itself, 'archival_document' for an archival document it cites, 'publication' for a published work it cites.",
+        isin=["paper", "archival_document", "publication"],
     )
     footnote: Whole = column("Footnote", "Number of the footnote of the paper that cites the document.", nullable=True, ge=1)
     citation: Text = column("Citation", "The citation exactly as printed in the footnote (for the paper, its bibliographic reference).")
@@ -62,9 +70,18 @@ class Sources(pa.DataFrameModel):
     por: Text = column("Por.", "Poryadkovyi nomer (item) number, where the footnote prints 'Por'.", nullable=True)
     papka: Text = column("Papka", "Papka (folder) number as printed.", nullable=True)
     listy: Text = column("Listy", "Folio range as printed.", nullable=True, str_matches=r"^\d+(-\d+)?(, \d+(-\d+)?)*$")
-    title: Text = column("Title", "Title of the document as printed, without quotation marks.", nullable=True)
+    title: Text = column(
+        "Title",
+        "Title of the document as printed, without quotation marks; for an untitled document, the description the footnote gives.",
+        nullable=True,
+    )
     author: Text = column("Author", "Author and position as printed.", nullable=True)
-    date: Date = column("Date", "Date of the document where the footnote prints one.", nullable=True)
+    date: Text = column(
+        "Date",
+        "Date of the document as an ISO 8601 date, month or interval, where the footnote prints one.",
+        nullable=True,
+        str_matches=ISO_DATE_OR_INTERVAL,
+    )
     note: Text = column("Note", "What a reader should know about this citation.", nullable=True)
 
     class Config:
@@ -110,6 +127,46 @@ class Units(pa.DataFrameModel):
         name = "units"
         title = "Units"
         description = "Code list of units, with their dimension and conversion to a base unit (tonnes, metres, items)."
+        strict = True
+        coerce = True
+
+
+class SitcDivisions(pa.DataFrameModel):
+    division: Text = column(
+        "SITC division",
+        "Two-digit division of the Standard International Trade Classification, original edition (1950).",
+        str_matches=r"^\d{2}$",
+    )
+    title: Text = column("Title", "Short title of the division.")
+    section: Text = column("SITC section", "One-digit section the division belongs to.", str_matches=r"^\d$")
+    section_title: Text = column("Section title", "Short title of the section.")
+
+    @pa.dataframe_check(error="a division's first digit is its section")
+    def division_in_section(cls, df: pd.DataFrame) -> pd.Series:
+        return df["division"].str[0] == df["section"]
+
+    class Config:
+        name = "sitc_divisions"
+        title = "SITC (original, 1950) sections and divisions"
+        description = (
+            "Code list of the 10 sections and 52 divisions of the United Nations Standard International Trade Classification "
+            "in its original 1950 edition (Statistical Papers, Series M, No. 10), the classification contemporary with the data."
+        )
+        strict = True
+        coerce = True
+
+
+class CommodityClasses(pa.DataFrameModel):
+    table: Enum = column("Table", "The table the commodity appears in.", isin=["mineral_exports", "aid_deliveries"])
+    commodity: Text = column("Commodity", "The commodity as printed, as in that table.")
+    sitc_section: Text = column("SITC section", "One-digit SITC (1950) section.", derived_from=["sitc_division"])
+    sitc_division: Text = column("SITC division", "Two-digit SITC (1950) division.")
+    rationale: Text = column("Rationale", "Why the commodity is classed here, and the alternative where the printed name is ambiguous.")
+
+    class Config:
+        name = "commodity_classes"
+        title = "Commodities classified by SITC (original, 1950)"
+        description = "Each commodity in mineral_exports and aid_deliveries mapped to a section and division of the original SITC, with a one-line rationale."
         strict = True
         coerce = True
 
@@ -203,6 +260,10 @@ class MineralExports(pa.DataFrameModel):
     destination: Text = column("Destination", "ISO code of the receiving country: SUN, the withdrawn code of the USSR.")
     source_id: Text = source_column()
     quote: Text = quote_column()
+    sitc_section: Text = column("SITC section", "SITC (1950) section of the commodity, from commodity_classes.", derived_from=["commodity"])
+    sitc_division: Text = column(
+        "SITC division", "SITC (1950) division of the commodity, from commodity_classes.", derived_from=["commodity"]
+    )
     delivered_as_printed: Text = column("Delivered as printed", "The tonnage exactly as printed.", str_matches=PRINTED_NUMBER)
     percent_of_plan_as_printed: Text = column(
         "Percent of plan as printed", "The percentage exactly as printed, without the % sign.", str_matches=PRINTED_NUMBER
@@ -261,6 +322,10 @@ class AidDeliveries(pa.DataFrameModel):
         "Why the printed figure is implausible, where it is; empty otherwise. Kept as printed either way.",
         nullable=True,
     )
+    sitc_section: Text = column("SITC section", "SITC (1950) section of the commodity, from commodity_classes.", derived_from=["commodity"])
+    sitc_division: Text = column(
+        "SITC division", "SITC (1950) division of the commodity, from commodity_classes.", derived_from=["commodity"]
+    )
 
     class Config:
         name = "aid_deliveries"
@@ -269,6 +334,95 @@ class AidDeliveries(pa.DataFrameModel):
             "Goods delivered to North Korea by China, Czechoslovakia, Poland, Hungary, Romania and Bulgaria, "
             "one row per donor and commodity, from a Soviet embassy list (footnote 53)."
         )
+        strict = True
+        coerce = True
+
+
+class KeyFigures(pa.DataFrameModel):
+    figure_id: Text = column("Figure ID", "Stable identifier of the figure.", str_matches=r"^[a-z0-9_]+$")
+    topic: Enum = column(
+        "Topic",
+        "What the figure is about.",
+        isin=["aid", "exports", "reconstruction", "negotiations", "casualties", "military", "destruction", "other"],
+    )
+    description: Text = column("Description", "What the number is, in one sentence.")
+    value: Real = column(
+        "Value", "The figure as a number (the low end of a range).", unit="from the unit column", derived_from=["value_as_printed"], ge=0
+    )
+    value_high: Real = column(
+        "Value, high end",
+        "The high end of a range such as 'two to three years'; empty otherwise.",
+        unit="from the unit column",
+        derived_from=["value_high_as_printed"],
+        nullable=True,
+        ge=0,
+    )
+    qualifier: Text = column("Qualifier", "Words that qualify the figure as printed ('more than', 'only'); empty otherwise.", nullable=True)
+    unit: Text = column("Unit", "Unit of the value, from the units code list.")
+    period: Text = column(
+        "Date or period",
+        "When the figure applies, as an ISO 8601 date or interval (1951-10, 1954/1956); empty where the paper gives none.",
+        nullable=True,
+        str_matches=ISO_DATE_OR_INTERVAL,
+    )
+    quote: Text = quote_column()
+    source_id: Text = column(
+        "Source", "The document the paper cites for the figure (the footnote after it), or the paper itself where no footnote documents it."
+    )
+    value_as_printed: Text = column("Value as printed", "The number exactly as printed, in digits or words, without its unit.")
+    value_high_as_printed: Text = column("High end as printed", "The high end of a range exactly as printed.", nullable=True)
+
+    @pa.dataframe_check(error="value_high must exceed value")
+    def range_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return df["value_high"].isna() | (df["value_high"] > df["value"])
+
+    class Config:
+        name = "key_figures"
+        title = "Other figures printed in the paper"
+        description = "Every other quantitative statement in the body of the paper (aid, exports, reconstruction, negotiations, casualties), each with its quote and the document cited for it."
+        strict = True
+        coerce = True
+
+
+class ReconstructionEnterprises(pa.DataFrameModel):
+    enterprise_id: Text = column("Enterprise ID", "Stable identifier.", str_matches=r"^[a-z0-9_]+$")
+    name: Text = column("Name", "The enterprise as printed.")
+    place: Text = column("Place", "Its location as printed.")
+    industry: Text = column("Industry", "Its branch of industry (added by aidstats from the printed name).")
+    arrangement: Enum = column(
+        "Arrangement",
+        "How the Soviet Union was to take part: restoration as its share of the work, or a proposed Soviet-Korean joint share society.",
+        isin=["soviet_restoration", "proposed_joint_share_society"],
+    )
+    source_id: Text = source_column()
+    quote: Text = quote_column()
+
+    class Config:
+        name = "reconstruction_enterprises"
+        title = "Enterprises the USSR was to restore after the armistice"
+        description = (
+            "The six large enterprises that were to be the Soviet Union's share of postwar reconstruction, and the Aoji liquid fuel plant "
+            "Kim Il Sung meant to propose as a Soviet-Korean joint share society, as reported by Suzdalev on 7 August 1953 (footnote 55)."
+        )
+        strict = True
+        coerce = True
+
+
+class Caveats(pa.DataFrameModel):
+    caveat_id: Text = column("Caveat ID", "Stable identifier.", str_matches=r"^[a-z0-9_]+$")
+    table: Enum = column("Table", "The table concerned.", isin=TABLE_NAMES)
+    row_key: Text = column(
+        "Row", "The row concerned as column=value (its primary key); empty for the whole table.", nullable=True, str_matches=r"^[a-z_]+=.+$"
+    )
+    column_name: Text = column("Column", "The column concerned; empty for whole rows.", nullable=True)
+    issue: Text = column("Issue", "What is wrong or doubtful in the source.")
+    quote: Text = column("Evidence", "A verbatim span of the paper that shows the issue; it occurs in raw/source/.")
+    treatment: Text = column("Treatment", "How aidstats treats it.")
+
+    class Config:
+        name = "caveats"
+        title = "Caveats"
+        description = "What a careful reader must know about the source: inconsistencies, damaged citations, doubtful figures, and how aidstats treats each."
         strict = True
         coerce = True
 
@@ -304,6 +458,8 @@ TABLES: dict[str, Table] = {
         Table(Sources, ["source_id"]),
         Table(Donors, ["code"]),
         Table(Units, ["unit"], [ForeignKey(["base_unit"], "units", ["unit"])]),
+        Table(SitcDivisions, ["division"]),
+        Table(CommodityClasses, ["table", "commodity"], [ForeignKey(["sitc_division"], "sitc_divisions", ["division"])]),
         Table(
             RailwayDamage,
             ["asset"],
@@ -313,7 +469,7 @@ TABLES: dict[str, Table] = {
         Table(
             MineralExports,
             ["commodity"],
-            [SOURCE_FK, ForeignKey(["destination"], "donors", ["code"])],
+            [SOURCE_FK, ForeignKey(["destination"], "donors", ["code"]), ForeignKey(["sitc_division"], "sitc_divisions", ["division"])],
             ["delivered_as_printed", "percent_of_plan_as_printed", "commodity"],
         ),
         Table(
@@ -324,11 +480,18 @@ TABLES: dict[str, Table] = {
                 ForeignKey(["donor_code", "donor"], "donors", ["code", "name"]),
                 ForeignKey(["unit"], "units", ["unit"]),
                 ForeignKey(["base_unit"], "units", ["unit"]),
+                ForeignKey(["sitc_division"], "sitc_divisions", ["division"]),
             ],
             ["quantity_as_printed", "commodity"],
         ),
+        Table(
+            KeyFigures, ["figure_id"], [SOURCE_FK, ForeignKey(["unit"], "units", ["unit"])], ["value_as_printed", "value_high_as_printed"]
+        ),
+        Table(ReconstructionEnterprises, ["enterprise_id"], [SOURCE_FK], ["name", "place"]),
+        Table(Caveats, ["caveat_id"]),
     ]
 }
+assert list(TABLES) == TABLE_NAMES, "TABLE_NAMES must list the tables in build order"
 
 
 def raw_columns(model: type[pa.DataFrameModel]) -> list[str]:

@@ -50,10 +50,11 @@ def test_every_quote_occurs_verbatim_in_the_source(name):
 @pytest.mark.parametrize("name", [n for n in aidstats.list_tables() if has_column(n, "quote")])
 def test_every_printed_figure_occurs_in_its_quote(name):
     frame = aidstats.load(name)
-    printed = [c for c in frame.columns if c.endswith("_as_printed")] + ["commodity" if "commodity" in frame else "asset"]
+    printed = [c for c in frame.columns if c.endswith("_as_printed")] + [c for c in ("commodity", "asset", "name", "place") if c in frame]
     for row in frame.itertuples():
         for column in printed:
-            assert getattr(row, column) in row.quote, (name, row.Index, column)
+            value = getattr(row, column)
+            assert pd.isna(value) or value in row.quote, (name, row.Index, column)
 
 
 def test_invariants():
@@ -76,7 +77,8 @@ def test_source_excerpts_are_verbatim_copies_of_the_paper():
         pytest.skip(f"the paper is not beside the project at {PAPER}")
     paper = PAPER.read_text(encoding="utf-8")
     for excerpt in sorted((ROOT / "raw" / "source").glob("*.txt")):
-        assert excerpt.read_text(encoding="utf-8").strip() in paper, excerpt.name
+        for paragraph in filter(None, excerpt.read_text(encoding="utf-8").split("\n")):
+            assert paragraph in paper.split("\n"), (excerpt.name, paragraph[:60])
 
 
 def test_row_counts_as_the_issue_counts_them():
