@@ -118,5 +118,21 @@ def show(
     console.print("Sources: " + " | ".join(frame.attrs["sources"]))
 
 
+@app.command()
+def cite(
+    name: str | None = typer.Argument(None, help="A table: also cite the paper and the archival documents behind it."),
+    bibtex: bool = typer.Option(False, "--bibtex", help="Only the BibTeX entries."),
+) -> None:
+    """Print how to cite the package (and a table's documents) as plain text and BibTeX."""
+    from .cite import citation_bibtex, citation_text
+
+    try:
+        text, bib = citation_text(name), citation_bibtex(name)
+    except KeyError as err:
+        typer.echo(err.args[0], err=True)
+        raise typer.Exit(2) from None
+    typer.echo(bib if bibtex else f"{text}\n\nBibTeX:\n\n{bib}")
+
+
 def main() -> None:
     app()

@@ -13,6 +13,7 @@ from pathlib import Path
 from .load import data_root, descriptor, list_tables
 
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
+CAVEATS_START, CAVEATS_END = "<!-- caveats:start -->", "<!-- caveats:end -->"
 
 
 def tables_markdown(root: Path | None = None) -> str:
@@ -27,12 +28,32 @@ def tables_markdown(root: Path | None = None) -> str:
     return "\n".join([*lines, "", END])
 
 
+def caveats_markdown(root: Path | None = None) -> str:
+    """One bullet per caveat, from the caveats table of the package."""
+    import pandas as pd
+
+    folder = root or data_root()
+    caveats = pd.read_csv(folder / "clean" / "caveats.csv", dtype=str, keep_default_na=False)
+    lines = [CAVEATS_START, ""]
+    for row in caveats.itertuples():
+        where = (
+            f"`{row.table}`" + (f", {row.row_key}" if row.row_key else "") + (f", column `{row.column_name}`" if row.column_name else "")
+        )
+        lines.append(f"- **{row.caveat_id}** ({where}): {row.issue} *Evidence:* “{row.quote}”. *Treatment:* {row.treatment}")
+    return "\n".join([*lines, "", CAVEATS_END])
+
+
+def _replace(text: str, start: str, end: str, new: str) -> str:
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return head + new + tail
+
+
 def update_readme(readme: Path) -> bool:
-    """Rewrite the generated section; return whether anything changed."""
+    """Rewrite the generated sections; return whether anything changed."""
     text = readme.read_text(encoding="utf-8")
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    new = head + tables_markdown() + tail
+    new = _replace(text, START, END, tables_markdown())
+    new = _replace(new, CAVEATS_START, CAVEATS_END, caveats_markdown())
     readme.write_text(new, encoding="utf-8")
     return new != text
 

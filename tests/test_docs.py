@@ -7,7 +7,7 @@ import re
 from conftest import ROOT
 
 import aidstats
-from aidstats.docs import END, START, tables_markdown
+from aidstats.docs import CAVEATS_END, CAVEATS_START, END, START, caveats_markdown, tables_markdown
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -19,6 +19,8 @@ def setup_commands() -> list[str]:
 def test_readme_table_of_tables_is_current():
     generated = README[README.index(START) : README.index(END) + len(END)]
     assert generated == tables_markdown(), "run: python -m aidstats.docs README.md"
+    caveats = README[README.index(CAVEATS_START) : README.index(CAVEATS_END) + len(CAVEATS_END)]
+    assert caveats == caveats_markdown(), "run: python -m aidstats.docs README.md"
 
 
 def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():

@@ -1,0 +1,70 @@
+"""How to cite the package, and the paper and archival documents behind a table.
+
+Everything comes from datapackage.json and the sources table, so the
+citation printed here always agrees with the data (and a test holds
+CITATION.cff to the same metadata).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import metadata
+from .load import load, resource
+
+
+def _documents(name: str | None) -> pd.DataFrame:
+    """The sources behind a table (all archival documents for the whole package)."""
+    sources = load("sources")
+    if name is None:
+        return sources[sources["kind"] != "paper"]
+    cited = [s["path"].partition("#")[2] for s in resource(name).get("sources", [])]
+    return sources[sources["source_id"].isin(cited) & (sources["kind"] != "paper")]
+
+
+def _location(row) -> str:
+    parts = [row.archive] + [
+        f"{label} {getattr(row, field)}"
+        for label, field in [("Fond", "fond"), ("Opis", "opis"), ("Delo", "delo"), ("Por.", "por"), ("Papka", "papka"), ("Listy", "listy")]
+        if pd.notna(getattr(row, field))
+    ]
+    return ", ".join(p for p in parts if pd.notna(p))
+
+
+def citation_text(name: str | None = None) -> str:
+    """Plain-text citation of the package, or of one table with its documents."""
+    lines = [metadata.CITATION]
+    if name is not None:
+        resource(name)  # an unknown name raises, listing the valid ones
+        lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
+        for row in _documents(name).itertuples():
+            lines.append(f"  footnote {row.footnote}: {row.citation}")
+    return "\n".join(lines)
+
+
+def _bib(value: str) -> str:
+    return "{" + str(value).replace("{", "\\{").replace("}", "\\}") + "}"
+
+
+def citation_bibtex(name: str | None = None) -> str:
+    """BibTeX entries: the package, the paper, and (for a table) its documents."""
+    year = metadata.CREATED[:4]
+    entries = [
+        f"@misc{{aidstats_{metadata.VERSION.replace('.', '_')},\n  author = {{{{aidstats contributors}}}},\n  title = {_bib('aidstats: ' + metadata.TITLE)},\n"
+        f"  year = {{{year}}},\n  version = {{{metadata.VERSION}}},\n  note = {_bib('Data package transcribed from ' + metadata.PAPER)}\n}}",
+        f"@article{{{metadata.PAPER_KEY},\n  author = {{Weathersby, Kathryn}},\n  title = {_bib(metadata.PAPER_TITLE)},\n  journal = {_bib(metadata.PAPER_JOURNAL)},\n  volume = {{{metadata.PAPER_VOLUME}}}\n}}",
+    ]
+    if name is None:
+        return "\n\n".join(entries)
+    resource(name)  # an unknown name raises, listing the valid ones
+    for row in _documents(name).itertuples():
+        fields = {
+            "title": row.title,
+            "author": row.author,
+            "howpublished": _location(row) or None,
+            "date": row.date,
+            "note": f"Cited in footnote {row.footnote} of {metadata.PAPER}: {row.citation}",
+        }
+        body = ",\n".join(f"  {key} = {_bib(value)}" for key, value in fields.items() if value is not None and pd.notna(value))
+        entries.append(f"@misc{{{row.source_id},\n{body}\n}}")
+    return "\n\n".join(entries)
