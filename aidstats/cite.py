@@ -22,7 +22,8 @@ def _documents(name: str | None) -> pd.DataFrame:
     return sources[sources["source_id"].isin(cited) & (sources["kind"] != "paper")]
 
 
-def _location(row) -> str:
+def location(row) -> str:
+    """'AVPRF, Fond 0102, Opis 7, …' from a row of the sources table."""
     parts = [row.archive] + [
         f"{label} {getattr(row, field)}"
         for label, field in [("Fond", "fond"), ("Opis", "opis"), ("Delo", "delo"), ("Por.", "por"), ("Papka", "papka"), ("Listy", "listy")]
@@ -61,7 +62,7 @@ def citation_bibtex(name: str | None = None) -> str:
         fields = {
             "title": row.title,
             "author": row.author,
-            "howpublished": _location(row) or None,
+            "howpublished": location(row) or None,
             "date": row.date,
             "note": f"Cited in footnote {row.footnote} of {metadata.PAPER}: {row.citation}",
         }

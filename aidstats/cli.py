@@ -134,5 +134,17 @@ def cite(
     typer.echo(bib if bibtex else f"{text}\n\nBibTeX:\n\n{bib}")
 
 
+@app.command()
+def dashboard(
+    output: Path = typer.Option(Path("dashboard.html"), "-o", "--output", help="The HTML file to write.", dir_okay=False),
+    cdn: bool = typer.Option(False, "--cdn", help="Link plotly.js from its CDN (a small file that needs the network)."),
+) -> None:
+    """Write one HTML page with every chart, the citation and the caveats; works offline."""
+    from .dashboard import write
+
+    path = write(output, cdn=cdn)
+    typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
 def main() -> None:
     app()
