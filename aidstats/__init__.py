@@ -13,5 +13,6 @@ commands that need them do.
 from .load import list_tables, load
 from .metadata import VERSION as __version__
 from .metrics import implied_plan, percent_of_plan
+from .summaries import loss_summary, per_donor, plan_fulfilment
 
-__all__ = ["__version__", "implied_plan", "list_tables", "load", "percent_of_plan"]
+__all__ = ["__version__", "implied_plan", "list_tables", "load", "loss_summary", "per_donor", "percent_of_plan", "plan_fulfilment"]

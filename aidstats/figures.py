@@ -30,7 +30,9 @@ def source_labels() -> pd.Series:
     for source_id, row in sources.iterrows():
         title = row["title"] if pd.notna(row["title"]) else row["citation"]
         where = location(row)
-        labels[source_id] = f"Footnote {row['footnote']}: {title}" + (f" ({where})" if where else "") if pd.notna(row["footnote"]) else title
+        labels[source_id] = (
+            f"Footnote {row['footnote']}: {title}" + (f" ({where})" if where else "") if pd.notna(row["footnote"]) else title
+        )
     return pd.Series(labels)
 
 
@@ -59,7 +61,9 @@ def railway_losses() -> go.Figure:
         title="DPRK railways: share of the prewar stock lost, January-June 1951",
         template=TEMPLATE,
     )
-    fig.update_traces(hovertemplate="<b>%{y}</b><br>lost %{customdata[0]} of %{customdata[1]} (%{customdata[2]})<br>share lost %{x:.1%}<br>%{customdata[3]}<extra></extra>")
+    fig.update_traces(
+        hovertemplate="<b>%{y}</b><br>lost %{customdata[0]} of %{customdata[1]} (%{customdata[2]})<br>share lost %{x:.1%}<br>%{customdata[3]}<extra></extra>"
+    )
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     return fig
 
@@ -110,7 +114,9 @@ def aid_by_donor(include_implausible: bool = False) -> go.Figure:
         title="Goods delivered to the DPRK in 1951, tonnes by donor and commodity class",
         template=TEMPLATE,
     )
-    fig.update_traces(hovertemplate="<b>%{x}</b>, %{customdata[0]}<br>%{y:,.1f} t over %{customdata[1]} lines<br>%{customdata[2]}<extra></extra>")
+    fig.update_traces(
+        hovertemplate="<b>%{x}</b>, %{customdata[0]}<br>%{y:,.1f} t over %{customdata[1]} lines<br>%{customdata[2]}<extra></extra>"
+    )
     return fig
 
 
@@ -139,11 +145,17 @@ def donor_composition() -> go.Figure:
 
 CHARTS = {
     "railway_losses": (railway_losses, "Share of each railway asset lost in the first half of 1951; hover for the counts as printed."),
-    "plan_fulfilment": (plan_fulfilment_chart, "Deliveries by 31 August as a percentage of the whole 1951 plan; hover for the implied plan and its bounds."),
+    "plan_fulfilment": (
+        plan_fulfilment_chart,
+        "Deliveries by 31 August as a percentage of the whole 1951 plan; hover for the implied plan and its bounds.",
+    ),
     "aid_by_donor": (
         aid_by_donor,
         "Tonnes by donor and commodity class on a log scale. The implausible 1,250,000 t of handicraft equipment is left out; "
         "Czechoslovakia sent nothing measured in tonnes (machines, vehicles, instruments and goods counted in pairs or units).",
     ),
-    "donor_composition": (donor_composition, "Number of commodity lines each donor sent in each class (quantities of different units are never added)."),
+    "donor_composition": (
+        donor_composition,
+        "Number of commodity lines each donor sent in each class (quantities of different units are never added).",
+    ),
 }
