@@ -23,7 +23,7 @@ def plan_fulfilment(minerals: pd.DataFrame | None = None) -> pd.DataFrame:
     negative for a shortfall), keeping the plan and its bounds.
 
     >>> lead = plan_fulfilment().set_index("commodity").loc["lead"]
-    >>> lead.status, round(lead.excess_t, 1)
+    >>> lead.status, round(float(lead.excess_t), 1)
     ('over plan', 1430.5)
     """
     minerals = load("mineral_exports") if minerals is None else minerals
@@ -47,8 +47,8 @@ def per_donor(aid: pd.DataFrame | None = None, by: str | None = None, include_im
     ``share_of_bloc_tonnage`` is the donor's (or group's) share of the total
     tonnes of all donors.
 
-    >>> per_donor().loc["CSK", ["lines", "tonnes"]].tolist()
-    [20, 0.0]
+    >>> int(per_donor().at["POL", "lines"]), float(per_donor().at["POL", "tonnes"])
+    (8, 2100.0)
     """
     aid = load("aid_deliveries") if aid is None else aid
     keys = ["donor_code", "donor"] + ([by] if by else [])
