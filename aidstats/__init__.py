@@ -10,9 +10,20 @@ Importing this package loads neither pandera, plotly nor frictionless; only the
 commands that need them do.
 """
 
+from .download import download
 from .load import list_tables, load
 from .metadata import VERSION as __version__
 from .metrics import implied_plan, percent_of_plan
 from .summaries import loss_summary, per_donor, plan_fulfilment
 
-__all__ = ["__version__", "implied_plan", "list_tables", "load", "loss_summary", "per_donor", "percent_of_plan", "plan_fulfilment"]
+__all__ = [
+    "__version__",
+    "download",
+    "implied_plan",
+    "list_tables",
+    "load",
+    "loss_summary",
+    "per_donor",
+    "percent_of_plan",
+    "plan_fulfilment",
+]

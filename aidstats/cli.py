@@ -146,5 +146,42 @@ def dashboard(
     typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
+@app.command()
+def package(
+    out: Path = typer.Option(Path("dist"), "--out", help="Folder to write the archive and its .sha256 into.", file_okay=False),
+) -> None:
+    """Write the release archive aidstats-data-<version>.zip (deterministic) and its sha256."""
+    from .load import data_root
+    from .release import build_archive
+
+    try:
+        path, digest = build_archive(data_root(), out)
+    except FileNotFoundError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{digest}  {path}")
+
+
+@app.command()
+def download(
+    url: str | None = typer.Argument(
+        None, help="URL of a datapackage.json or release .zip (default: this version's release, or $AIDSTATS_DATA_URL)."
+    ),
+    dest: Path | None = typer.Option(None, "--dest", help="Folder for the package (default: the per-version cache).", file_okay=False),
+    force: bool = typer.Option(False, "--force", help="Download again even if a verified copy is there."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the server."),
+) -> None:
+    """Download the published data package, verify every file, and keep a cached copy."""
+    from .download import DownloadError
+    from .download import download as fetch
+
+    try:
+        folder = fetch(url, dest, force=force, timeout=timeout)
+    except DownloadError as err:
+        typer.echo(f"download failed: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"verified package in {folder}")
+
+
 def main() -> None:
     app()

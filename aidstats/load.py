@@ -25,13 +25,25 @@ def data_root() -> Path:
 
 
 @lru_cache(maxsize=8)
-def _descriptor(root: Path) -> dict:
+def _descriptor(root: Path, modified: int) -> dict:
     return json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def package_root(source: str | Path | None = None) -> Path:
+    """The folder of a package: the bundled one, a folder, or (for a URL) a verified download."""
+    if source is None:
+        return data_root()
+    if isinstance(source, str) and "://" in source:
+        from .download import download
+
+        return download(source)
+    return Path(source)
 
 
 def descriptor(root: Path | None = None) -> dict:
     """The parsed datapackage.json of the bundled (or given) package."""
-    return _descriptor(Path(root) if root else data_root())
+    root = Path(root) if root else data_root()
+    return _descriptor(root, (root / DESCRIPTOR).stat().st_mtime_ns)
 
 
 def list_tables(root: Path | None = None) -> list[str]:
@@ -47,9 +59,11 @@ def resource(name: str, root: Path | None = None) -> dict:
     raise KeyError(f"no table named {name!r}; the tables are: {', '.join(list_tables(root))}")
 
 
-def load(name: str, root: Path | None = None):
+def load(name: str, source: str | Path | None = None):
     """Load one table as a pandas DataFrame with its published dtypes.
 
+    ``source`` is the bundled package by default, or a folder or URL of a
+    downloaded data package (a URL is downloaded, verified and cached first).
     ``df.attrs`` carries the table's title, description, per-column units,
     titles and descriptions, sources, licences and citation.
 
@@ -61,10 +75,11 @@ def load(name: str, root: Path | None = None):
     """
     import pyarrow.parquet as pq
 
-    root = Path(root) if root else data_root()
+    root = package_root(source)
     meta = resource(name, root)
+    parquet = resource(name + PARQUET_SUFFIX, root)["path"]
     # Dates are stored as Parquet dates; pandas users get datetime64 columns.
-    frame = pq.read_table(root / "clean" / f"{name}.parquet").to_pandas(date_as_object=False)
+    frame = pq.read_table(root / parquet).to_pandas(date_as_object=False)
     frame.attrs = _attrs(meta, descriptor(root))
     return frame
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 VERSION = "0.1.0"
 CREATED = "2026-11-27T00:00:00Z"
 NAME = "aidstats"
+# Where each release's archive is published; `aidstats download` fetches the installed version's.
+RELEASE_URL = "https://github.com/aidstats/aidstats/releases/download/v{version}/aidstats-data-{version}.zip"
 TITLE = "Soviet and Chinese aid to North Korea during the armistice negotiations, 1951-1953"
 DESCRIPTION = (
     "The statistics printed in Kathryn Weathersby, 'North Korea and the Armistice Negotiations' "
