@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -136,7 +137,7 @@ def test_descriptor_path_with_dotdot_is_refused(published, tmp_path):
     descriptor["resources"][0]["path"] = "../../outside.csv"
     (published / "datapackage.json").write_text(json.dumps(descriptor))
     dest = tmp_path / "data"
-    with serve(published) as base, pytest.raises(DownloadError, match="refused the path '../../outside.csv'"):
+    with serve(published) as base, pytest.raises(DownloadError, match=re.escape("refused the path '../../outside.csv'")):
         download(base + "datapackage.json", dest)
     assert files(dest) == [] and not (tmp_path / "outside.csv").exists()
 
