@@ -85,7 +85,7 @@ def _check_table(table: Table, raw: pd.DataFrame, frames: dict, source_text: str
         typed = _validate(_raw_schema(table.model), raw, shown_as, raw)
     except BuildError as err:
         raise BuildError(problems + err.problems) from None
-    if any(fk.resource not in frames and fk.resource != table.name for fk in table.foreign_keys):
+    if any(name not in frames and name != table.name for name in [fk.resource for fk in table.foreign_keys] + table.uses):
         raise BuildError(problems)  # a code list it depends on failed; that is reported
     derived, derive_problems = derive.DERIVATIONS.get(table.name, derive.nothing)(typed, frames, shown_as)
     if problems or derive_problems:

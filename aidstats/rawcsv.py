@@ -19,23 +19,23 @@ import pandas as pd
 
 from .errors import BuildError, InputProblem, show
 
+HEADER = "(header)"
+
 
 def read_raw_csv(path: Path, shown_as: str, columns: list[str]) -> pd.DataFrame:
-    """Read ``path`` and check its header is exactly ``columns`` (in order)."""
+    """Read ``path`` and check its header names each of ``columns`` once (in any order)."""
     if not path.is_file():
-        raise BuildError([InputProblem(shown_as, None, None, "no such file", f"a CSV file with the columns {', '.join(columns)}")])
-    text = _decode(path, shown_as, columns)
+        raise BuildError([InputProblem(shown_as, None, HEADER, "no such file", f"a CSV file with the columns {', '.join(columns)}")])
+    text = _decode(path.read_bytes(), shown_as, columns)
     header, records, problems = _records(text, shown_as, columns)
     if problems:
         raise BuildError(problems)
-    lines = [line for line, _ in records]
-    frame = pd.DataFrame([cells for _, cells in records], columns=header, index=lines, dtype="string")[columns]
+    frame = pd.DataFrame([cells for _, cells in records], columns=header, index=[line for line, _ in records], dtype="string")
     frame.index.name = "line"
-    return frame.replace("", pd.NA)
+    return frame[columns].replace("", pd.NA)
 
 
-def _decode(path: Path, shown_as: str, columns: list[str]) -> str:
-    data = path.read_bytes()
+def _decode(data: bytes, shown_as: str, columns: list[str]) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -44,13 +44,22 @@ def _decode(path: Path, shown_as: str, columns: list[str]) -> str:
         raise BuildError(
             [
                 InputProblem(
-                    shown_as, line, None, f"bytes that are not UTF-8 (0x{bad} at byte {err.start})", "UTF-8 text; save the file as UTF-8"
+                    shown_as, line, _column_at(data, err.start), f"bytes that are not UTF-8 (0x{bad})", "UTF-8 text; save the file as UTF-8"
                 )
             ]
         ) from None
     if not text.strip():
-        raise BuildError([InputProblem(shown_as, 1, None, "an empty file", f"a header line with the columns {', '.join(columns)}")])
+        raise BuildError([InputProblem(shown_as, 1, HEADER, "an empty file", f"a header line with the columns {', '.join(columns)}")])
     return text
+
+
+def _column_at(data: bytes, offset: int) -> str:
+    """The header name of the field holding byte ``offset``, read leniently."""
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+    start = data.rfind(b"\n", 0, offset) + 1
+    before = data[start:offset].decode("utf-8", "replace")
+    field = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    return header[field] if 0 <= field < len(header) else f"field {field + 1}"
 
 
 def _records(text: str, shown_as: str, columns: list[str]) -> tuple[list[str], list[tuple[int, list[str]]], list[InputProblem]]:
@@ -68,34 +77,13 @@ def _records(text: str, shown_as: str, columns: list[str]) -> tuple[list[str], l
                 if problems:
                     return header, [], problems
                 continue
-            if not any(cells):
-                problems.append(InputProblem(shown_as, start, None, "an empty line", "one row per line, no blank lines"))
-                continue
-            if reader.line_num != start:
-                problems.append(
-                    InputProblem(
-                        shown_as,
-                        start,
-                        None,
-                        f"a record running over lines {start}-{reader.line_num}",
-                        "one record per line (is a double quote unbalanced?)",
-                    )
-                )
-                continue
-            if len(cells) != len(columns):
-                problems.append(
-                    InputProblem(
-                        shown_as,
-                        start,
-                        None,
-                        f"{len(cells)} fields",
-                        f"{len(columns)} fields ({', '.join(columns)}); a stray or missing comma, or a value with a comma not in double quotes?",
-                    )
-                )
+            problem = _shape_problem(cells, start, reader.line_num, header, shown_as)
+            if problem:
+                problems.append(problem)
                 continue
             problems += [
                 InputProblem(shown_as, start, name, show(value), "no spaces at the start or end of the value")
-                for name, value in zip(columns, cells, strict=True)
+                for name, value in zip(header, cells, strict=True)
                 if value != value.strip()
             ]
             records.append((start, cells))
@@ -104,8 +92,36 @@ def _records(text: str, shown_as: str, columns: list[str]) -> tuple[list[str], l
             InputProblem(shown_as, previous_end + 1, None, f"a record that never ends ({err})", "balanced double quotes around a value")
         )
     if not records and not problems:
-        problems.append(InputProblem(shown_as, 2, None, "a header with no data rows", "at least one data row"))
+        problems.append(InputProblem(shown_as, 2, HEADER, "a header with no data rows", "at least one data row"))
     return header, records, problems
+
+
+def _shape_problem(cells: list[str], start: int, end: int, header: list[str], shown_as: str) -> InputProblem | None:
+    """One record per line, one field per column."""
+    if not any(cells):
+        return InputProblem(shown_as, start, None, "an empty line", "one row per line, no blank lines")
+    if end != start:
+        return InputProblem(
+            shown_as, start, None, f"a record running over lines {start}-{end}", "one record per line (is a double quote unbalanced?)"
+        )
+    if len(cells) < len(header):
+        missing = header[len(cells)]
+        return InputProblem(
+            shown_as,
+            start,
+            missing,
+            f"{len(cells)} fields, the line ends before this column",
+            f"{len(header)} fields; a missing comma, or a cut-off line?",
+        )
+    if len(cells) > len(header):
+        return InputProblem(
+            shown_as,
+            start,
+            f"field {len(header) + 1}",
+            f"{len(cells)} fields",
+            f"{len(header)} fields; a stray comma, or a value with a comma not in double quotes?",
+        )
+    return None
 
 
 def _header_problems(header: list[str], shown_as: str, columns: list[str]) -> list[InputProblem]:

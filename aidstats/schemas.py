@@ -443,6 +443,8 @@ class Table:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     # Columns whose text must occur verbatim in the row's quote.
     printed_in_quote: list[str] = field(default_factory=list)
+    # Tables its computed columns are looked up in (besides its foreign keys).
+    uses: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -471,6 +473,7 @@ TABLES: dict[str, Table] = {
             ["commodity"],
             [SOURCE_FK, ForeignKey(["destination"], "donors", ["code"]), ForeignKey(["sitc_division"], "sitc_divisions", ["division"])],
             ["delivered_as_printed", "percent_of_plan_as_printed", "commodity"],
+            ["commodity_classes"],
         ),
         Table(
             AidDeliveries,
@@ -483,6 +486,7 @@ TABLES: dict[str, Table] = {
                 ForeignKey(["sitc_division"], "sitc_divisions", ["division"]),
             ],
             ["quantity_as_printed", "commodity"],
+            ["commodity_classes"],
         ),
         Table(
             KeyFigures, ["figure_id"], [SOURCE_FK, ForeignKey(["unit"], "units", ["unit"])], ["value_as_printed", "value_high_as_printed"]

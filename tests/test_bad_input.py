@@ -1,0 +1,317 @@
+"""Every kind of bad input is rejected with a message a transcriber can act on, and nothing changes.
+
+Each case copies a valid raw/ into a temporary folder, injects one fault, runs
+`aidstats build --root` on it, and checks: a non-zero exit; one message line
+naming the file, the CSV line, the column, the value found and what was
+expected, without a traceback; and clean/ and datapackage.json byte-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, snapshot
+
+
+@dataclass
+class Fault:
+    name: str
+    file: str
+    old: str
+    new: str
+    line: int
+    column: str
+    words: str  # must occur in the message line, after "expected" or in "found"
+    source_old: str = ""  # an edit to raw/source too, for faults only the source could contain
+    source_new: str = ""
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+FAULTS = [
+    Fault(
+        "non-numeric quantity",
+        "railway_damage.csv",
+        "tunnels,track_and_structures,67,",
+        "tunnels,track_and_structures,6x7,",
+        10,
+        "lost_as_printed",
+        "a number as printed",
+    ),
+    Fault(
+        "unknown enumeration value",
+        "railway_damage.csv",
+        "schools,buildings,11",
+        "schools,building,11",
+        6,
+        "asset_group",
+        "one of: buildings",
+    ),
+    Fault(
+        "lost greater than the prewar total",
+        "railway_damage.csv",
+        "schools,buildings,11,12,count,1951-01-01,1951-06-30,fn45,11 out",
+        "schools,buildings,13,12,count,1951-01-01,1951-06-30,fn45,13 out",
+        6,
+        "lost_as_printed, prewar_total_as_printed",
+        "lost must not exceed prewar_total",
+        "11 out of 12 schools",
+        "13 out of 12 schools",
+    ),
+    Fault(
+        "zero quantity",
+        "aid_deliveries.csv",
+        '1,China,CHN,coal,"240,000 tons",t,1951,fn53,"240,000 tons of coal"',
+        "1,China,CHN,coal,0 tons,t,1951,fn53,0 tons of coal",
+        2,
+        "quantity (computed from quantity_as_printed)",
+        "greater than 0",
+        "240,000 tons of coal",
+        "0 tons of coal",
+    ),
+    Fault("negative number", "units.csv", "kg,kilogram,mass,t,0.001", "kg,kilogram,mass,t,-1", 3, "factor_to_base", "greater than 0"),
+    Fault(
+        "percent of plan of zero",
+        "mineral_exports.csv",
+        "zinc,186,143,",
+        "zinc,186,0,",
+        11,
+        "percent_of_plan_as_printed",
+        "a percentage greater than 0",
+    ),
+    Fault(
+        "impossible date", "mineral_exports.csv", "carbide,75,15,1951-01-01", "carbide,75,15,1951-13-01", 12, "period_start", "YYYY-MM-DD"
+    ),
+    Fault(
+        "unit not in the vocabulary",
+        "aid_deliveries.csv",
+        "13,Romania,ROU,air compressors,4,item",
+        "13,Romania,ROU,air compressors,4,items",
+        14,
+        "unit",
+        "raw/units.csv",
+    ),
+    Fault(
+        "unit word that contradicts the unit",
+        "aid_deliveries.csv",
+        "5,China,CHN,nails,200 tons,t",
+        "5,China,CHN,nails,200 tons,kg",
+        6,
+        "quantity_as_printed",
+        "printed_as",
+    ),
+    Fault("unknown donor code", "aid_deliveries.csv", "5,China,CHN,nails", "5,China,CHX,nails", 6, "donor_code, donor", "raw/donors.csv"),
+    Fault("duplicate primary key", "aid_deliveries.csv", "7,Poland,POL,fittings", "6,Poland,POL,fittings", 8, "seq", "primary key"),
+    Fault(
+        "quote not in the source",
+        "aid_deliveries.csv",
+        "300 tons of wire from China,",
+        "300 tons of wire from Chine,",
+        7,
+        "quote",
+        "verbatim in raw/source",
+    ),
+    Fault(
+        "printed quantity not in its quote",
+        "aid_deliveries.csv",
+        "6,China,CHN,wire,300 tons",
+        "6,China,CHN,wire,301 tons",
+        7,
+        "quantity_as_printed",
+        "this row's quote",
+    ),
+    Fault(
+        "source_id not in the register",
+        "aid_deliveries.csv",
+        "10,Hungary,HUN,gas pipes,330 tons,t,1951,fn53",
+        "10,Hungary,HUN,gas pipes,330 tons,t,1951,fn99",
+        11,
+        "source_id",
+        "raw/sources.csv",
+    ),
+    Fault(
+        "missing column",
+        "sources.csv",
+        "source_id,kind,footnote,citation,archive,",
+        "source_id,kind,footnote,archive,",
+        1,
+        "citation",
+        "the columns",
+    ),
+    Fault(
+        "renamed column",
+        "mineral_exports.csv",
+        "commodity,delivered_as_printed",
+        "product,delivered_as_printed",
+        1,
+        "product",
+        "only the columns",
+    ),
+    Fault(
+        "unexpected extra column",
+        "units.csv",
+        "unit,title,dimension,base_unit,factor_to_base,printed_as",
+        "unit,title,dimension,base_unit,factor_to_base,printed_as,notes",
+        1,
+        "notes",
+        "only the columns",
+    ),
+    Fault(
+        "stray delimiter",
+        "reconstruction_enterprises.csv",
+        "songjin_steel,steel foundry,",
+        "songjin_steel,steel,foundry,",
+        3,
+        "field 8",
+        "a stray comma",
+    ),
+    Fault(
+        "truncated last line",
+        "caveats.csv",
+        "Delo 828[9],\"delo is kept as printed, '828[9]'.\"\n",
+        "Delo 828",
+        23,
+        "treatment",
+        "a cut-off line",
+    ),
+    Fault(
+        "division not two digits",
+        "sitc_divisions.csv",
+        "04,Cereals and cereal preparations,0,Food",
+        "4,Cereals and cereal preparations,0,Food",
+        6,
+        "division",
+        "text matching",
+    ),
+    Fault(
+        "SITC division not in the code list",
+        "commodity_classes.csv",
+        "aid_deliveries,millet,04,",
+        "aid_deliveries,millet,99,",
+        93,
+        "sitc_division",
+        "raw/sitc_divisions.csv",
+    ),
+    Fault(
+        "key figure unit not in the vocabulary",
+        "key_figures.csv",
+        '"50,000",,,t,1951-10',
+        '"50,000",,,tonnes,1951-10',
+        15,
+        "unit",
+        "raw/units.csv",
+    ),
+    Fault("period not in ISO 8601", "key_figures.csv", '"50,000",,,t,1951-10', '"50,000",,,t,Oct 1951', 15, "period", "text matching"),
+    Fault(
+        "caveat about a row that does not exist",
+        "caveats.csv",
+        "aid_deliveries,seq=35,",
+        "aid_deliveries,seq=350,",
+        8,
+        "row_key",
+        "naming a row of aid_deliveries",
+    ),
+    Fault(
+        "withdrawn code without its ISO 3166-3 code",
+        "donors.csv",
+        "CSK,Czechoslovakia,withdrawn,CSHH",
+        "CSK,Czechoslovakia,withdrawn,",
+        6,
+        "iso_status, iso3166_3_code",
+        "iso3166_3_code=(empty)",
+    ),
+    Fault(
+        "empty required cell",
+        "railway_damage.csv",
+        "bridges,track_and_structures,443,1861,count,1951-01-01,1951-06-30,fn45,",
+        "bridges,track_and_structures,443,1861,count,1951-01-01,1951-06-30,,",
+        11,
+        "source_id",
+        "must not be empty",
+    ),
+    Fault(
+        "class for a commodity no table has",
+        "commodity_classes.csv",
+        'aid_deliveries,vegetable seeds,29,"Seeds for sowing: animal and vegetable crude materials"\n',
+        'aid_deliveries,vegetable seeds,29,"Seeds for sowing: animal and vegetable crude materials"\naid_deliveries,caviar,03,"Fish roe"\n',
+        95,
+        "commodity",
+        "occurs in raw/aid_deliveries.csv",
+    ),
+]
+
+
+@pytest.fixture
+def built(project_copy):
+    return project_copy, snapshot(project_copy)
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_fault_is_rejected_clearly_and_changes_nothing(built, fault):
+    root, before = built
+    _edit(root / "raw" / fault.file, fault.old, fault.new)
+    if fault.source_old:
+        source = next(p for p in (root / "raw" / "source").glob("*.txt") if fault.source_old in p.read_text(encoding="utf-8"))
+        _edit(source, fault.source_old, fault.source_new)
+    result = run_cli("build", "--root", str(root))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    where = f"raw/{fault.file}:{fault.line}: column '{fault.column}': found "
+    lines = [line for line in result.output.splitlines() if where in line]
+    assert lines, f"no message starting {where!r} in:\n{result.output}"
+    assert any("; expected " in line and fault.words in line for line in lines), result.output
+    assert snapshot(root) == before
+
+
+def test_at_least_twenty_faults_across_the_raw_files():
+    assert len(FAULTS) >= 20
+    assert len({f.file for f in FAULTS}) >= 9
+
+
+def _bytes_fault(root: Path, file: str, data: bytes) -> str:
+    (root / "raw" / file).write_bytes(data)
+    result = run_cli("build", "--root", str(root))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    return result.output
+
+
+def test_invalid_utf8_names_the_line_and_column(built):
+    root, before = built
+    data = (root / "raw" / "units.csv").read_bytes().replace(b"kilogram", b"kilo\xffgram")
+    output = _bytes_fault(root, "units.csv", data)
+    assert "raw/units.csv:3: column 'title': found bytes that are not UTF-8 (0xff); expected UTF-8 text" in output
+    assert snapshot(root) == before
+
+
+def test_empty_file_and_header_only_file(built):
+    root, before = built
+    assert "raw/donors.csv:1: column '(header)': found an empty file; expected a header line" in _bytes_fault(root, "donors.csv", b"")
+    assert "raw/donors.csv:2: column '(header)': found a header with no data rows" in _bytes_fault(
+        root, "donors.csv", b"code,name,iso_status,iso3166_3_code,note\n"
+    )
+    assert snapshot(root) == before
+
+
+def test_trailing_spaces_in_a_header_are_rejected_deliberately(built):
+    """A header ' title' is not 'title': rejected, with a hint about the spaces."""
+    root, before = built
+    data = (root / "raw" / "units.csv").read_bytes().replace(b"unit,title,", b"unit,title ,", 1)
+    output = _bytes_fault(root, "units.csv", data)
+    assert "raw/units.csv:1: column 'title ': found an unexpected column (the name has spaces around it)" in output
+    assert snapshot(root) == before
+
+
+def test_a_byte_order_mark_and_crlf_line_ends_are_accepted_deliberately(built):
+    """Spreadsheet programs save CSV with a BOM and CRLF; the build reads them as if they were plain."""
+    root, before = built
+    path = root / "raw" / "units.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_cli("build", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert snapshot(root) == before  # the same data gives the same outputs
