@@ -10,7 +10,7 @@ Importing this package loads neither pandera, plotly nor frictionless; only the
 commands that need them do.
 """
 
-from .download import download
+from .fetch import download
 from .load import list_tables, load
 from .metadata import VERSION as __version__
 from .metrics import implied_plan, percent_of_plan

@@ -172,8 +172,8 @@ def download(
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the server."),
 ) -> None:
     """Download the published data package, verify every file, and keep a cached copy."""
-    from .download import DownloadError
-    from .download import download as fetch
+    from .fetch import DownloadError
+    from .fetch import download as fetch
 
     try:
         folder = fetch(url, dest, force=force, timeout=timeout)

@@ -34,7 +34,7 @@ def package_root(source: str | Path | None = None) -> Path:
     if source is None:
         return data_root()
     if isinstance(source, str) and "://" in source:
-        from .download import download
+        from .fetch import download
 
         return download(source)
     return Path(source)

@@ -20,7 +20,7 @@ from conftest import ROOT, run_cli
 from server import serve
 
 import aidstats
-from aidstats.download import DownloadError, download, verify
+from aidstats.fetch import DownloadError, download, verify
 
 PARQUET = "clean/mineral_exports.parquet"
 
@@ -97,13 +97,13 @@ def test_download_archive_and_validate_it_with_frictionless(release, tmp_path):
 
 
 def test_file_url_and_load_from_url(published, tmp_path, monkeypatch):
-    monkeypatch.setattr("aidstats.download.cache_dir", lambda: tmp_path / "cache")
+    monkeypatch.setattr("aidstats.fetch.cache_dir", lambda: tmp_path / "cache")
     frame = aidstats.load("railway_damage", source=(published / "datapackage.json").as_uri())
     assert len(frame) == 16 and (tmp_path / "cache" / "datapackage.json").is_file()
 
 
 def test_default_url_comes_from_the_environment(monkeypatch):
-    from aidstats.download import default_url
+    from aidstats.fetch import default_url
 
     assert default_url().endswith("/aidstats-data-0.1.0.zip")
     monkeypatch.setenv("AIDSTATS_DATA_URL", "http://127.0.0.1:1/x.zip")
