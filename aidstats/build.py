@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.parquet as pq
 
-from . import derive
+from . import crosscheck, derive
 from .descriptor import package_descriptor
 from .errors import BuildError, InputProblem, show
 from .rawcsv import read_raw_csv
@@ -51,36 +51,18 @@ def build_tables(root: Path) -> dict[str, pd.DataFrame]:
         except BuildError as err:
             problems += err.problems
     if not problems:
-        problems = _unused_classes(frames)
+        problems = crosscheck.unused_classes(frames)
     if problems:
         raise BuildError(problems)
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
 
 
-def _unused_classes(frames: dict[str, pd.DataFrame]) -> list[InputProblem]:
-    """A class for a commodity no table has is a misspelling or a leftover."""
-    classes = frames["commodity_classes"]
-    problems = []
-    for line, row in classes.iterrows():
-        if row["commodity"] not in set(frames[row["table"]]["commodity"]):
-            problems.append(
-                InputProblem(
-                    "raw/commodity_classes.csv",
-                    int(line),
-                    "commodity",
-                    show(row["commodity"]),
-                    f"a commodity that occurs in raw/{row['table']}.csv",
-                )
-            )
-    return problems
-
-
 def _check_table(table: Table, raw: pd.DataFrame, frames: dict, source_text: str, shown_as: str) -> pd.DataFrame:
     # Checks on the text as typed come first and all run, so one build lists
     # every mistake; typed checks need readable values, so they run only then.
-    problems = _duplicate_keys(table, raw, shown_as)
-    problems += _foreign_key_problems(table, raw, frames, shown_as)
-    problems += _quote_problems(table, raw, source_text, shown_as)
+    problems = crosscheck.duplicate_keys(table, raw, shown_as)
+    problems += crosscheck.foreign_key_problems(table, raw, frames, shown_as)
+    problems += crosscheck.quote_problems(table, raw, source_text, shown_as)
     try:
         typed = _validate(_raw_schema(table.model), raw, shown_as, raw)
     except BuildError as err:
@@ -92,7 +74,7 @@ def _check_table(table: Table, raw: pd.DataFrame, frames: dict, source_text: str
         raise BuildError(problems + derive_problems)
     schema = table.model.to_schema()
     full = _validate(schema, derived[list(schema.columns)], shown_as, raw)
-    problems = _foreign_key_problems(table, full, frames, shown_as, derived_only=True)
+    problems = crosscheck.foreign_key_problems(table, full, frames, shown_as, derived_only=True)
     if problems:
         raise BuildError(problems)
     return _final_dtypes(schema, full)
@@ -231,89 +213,6 @@ def _to_arrow(frame: pd.DataFrame):
             index = table.schema.get_field_index(name)
             table = table.set_column(index, pa_.field(name, pa_.date32(), nullable=True), table.column(name).cast(pa_.date32()))
     return table
-
-
-def _duplicate_keys(table: Table, frame: pd.DataFrame, shown_as: str) -> list[InputProblem]:
-    duplicated = frame[frame.duplicated(table.primary_key, keep=False)]
-    problems = []
-    for line, row in duplicated.iterrows():
-        key = ", ".join(str(row[k]) for k in table.primary_key)
-        others = [
-            str(other) for other in duplicated.index[(duplicated[table.primary_key] == row[table.primary_key]).all(axis=1)] if other != line
-        ]
-        problems.append(
-            InputProblem(
-                shown_as,
-                int(line),
-                ", ".join(table.primary_key),
-                f"{key!r}, also on line {', '.join(others)}",
-                "a value no other row has (it is the primary key)",
-            )
-        )
-    return problems
-
-
-def _foreign_key_problems(table: Table, frame: pd.DataFrame, frames: dict, shown_as: str, derived_only: bool = False) -> list[InputProblem]:
-    """Keys over transcribed columns are checked on the text as typed; keys over
-    computed columns (``derived_only``) once they are computed."""
-    transcribed = set(raw_columns(table.model))
-    problems = []
-    for fk in table.foreign_keys:
-        if (set(fk.fields) <= transcribed and derived_only) or (not set(fk.fields) <= transcribed and not derived_only):
-            continue
-        target = frame if fk.resource == table.name else frames.get(fk.resource)
-        if target is None:
-            continue  # the code list itself failed; its own problems are reported
-        known = set(target[fk.reference].astype("string").fillna("").itertuples(index=False, name=None))
-        for line, row in frame[fk.fields].astype("string").fillna("").iterrows():
-            if tuple(row) not in known and all(row):
-                problems.append(
-                    InputProblem(
-                        shown_as,
-                        int(line),
-                        ", ".join(fk.fields),
-                        show(", ".join(row)),
-                        f"a value listed in raw/{fk.resource}.csv ({', '.join(fk.reference)})",
-                    )
-                )
-    return problems
-
-
-def _quote_problems(table: Table, frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:
-    if "quote" not in frame.columns:
-        return _citation_problems(frame, source_text, shown_as) if table.name == "sources" else []
-    problems = []
-    for line, row in frame.iterrows():
-        if pd.isna(row["quote"]):
-            continue  # reported as an empty required cell
-        if row["quote"] not in source_text:
-            problems.append(
-                InputProblem(shown_as, int(line), "quote", show(row["quote"]), "a span of text that occurs verbatim in raw/source/*.txt")
-            )
-            continue
-        problems += [
-            InputProblem(shown_as, int(line), name, show(row[name]), f"text that occurs in this row's quote {row['quote']!r}")
-            for name in table.printed_in_quote
-            if pd.notna(row[name]) and row[name] not in row["quote"]
-        ]
-    return problems
-
-
-def _citation_problems(frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:
-    """A footnote's citation must be copied verbatim, and its title must be in it."""
-    problems = []
-    for line, row in frame[frame["footnote"].notna()].iterrows():
-        if pd.isna(row["citation"]):
-            continue  # reported as an empty required cell
-        if row["citation"] not in source_text:
-            problems.append(
-                InputProblem(
-                    shown_as, int(line), "citation", show(row["citation"]), "the footnote's text exactly as it occurs in raw/source/*.txt"
-                )
-            )
-        elif pd.notna(row["title"]) and row["title"] not in row["citation"]:
-            problems.append(InputProblem(shown_as, int(line), "title", show(row["title"]), "text that occurs in this row's citation"))
-    return problems
 
 
 def write_outputs(frames: dict[str, pd.DataFrame], root: Path) -> None:

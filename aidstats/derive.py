@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from .distinct import per_distinct
 from .errors import InputProblem, show
 from .metrics import implied_plan
 from .printed import NotANumber, decimals, parse_printed
@@ -23,15 +24,21 @@ def nothing(frame: pd.DataFrame, frames: dict, shown_as: str):
 
 
 def _parse_column(frame: pd.DataFrame, column: str, shown_as: str, problems: list) -> pd.Series:
-    """Parse a printed-number column into Decimal values (None where unreadable)."""
-    values = {}
-    for line, text in frame[column].items():
+    """Parse a printed-number column into (Decimal, unit word) pairs; (None, None) where
+    missing or unreadable (and reported)."""
+
+    def parse(text: str):
         try:
-            values[line] = parse_printed(text)
+            return parse_printed(text)
         except NotANumber:
-            problems.append(InputProblem(shown_as, int(line), column, show(text), NUMBER_AS_PRINTED))
-            values[line] = (None, None)
-    return pd.Series(values, dtype=object)
+            return None
+
+    parsed = per_distinct(frame[column], parse)
+    unreadable = frame[column].notna() & parsed.isna()
+    problems += [
+        InputProblem(shown_as, int(line), column, show(text), NUMBER_AS_PRINTED) for line, text in frame.loc[unreadable, column].items()
+    ]
+    return parsed.where(parsed.notna(), pd.Series([(None, None)] * len(frame), index=frame.index, dtype=object))
 
 
 def _whole(value: Decimal | None):
@@ -77,33 +84,43 @@ def mineral_exports(frame: pd.DataFrame, frames: dict, shown_as: str):
 
 def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
     problems: list[InputProblem] = []
-    parsed = _parse_column(frame, "quantity_as_printed", shown_as, problems)
+    _parse_column(frame, "quantity_as_printed", shown_as, problems)  # reports unreadable quantities
     units = frames["units"].set_index("unit")
-    quantity, base, base_unit = {}, {}, {}
-    for line, (value, word) in parsed.items():
-        unit = frame.at[line, "unit"]
-        if value is None or unit not in units.index:
-            continue  # reported already, or reported by the foreign-key check
-        printed_as = str(units.at[unit, "printed_as"]).split("|") if pd.notna(units.at[unit, "printed_as"]) else []
-        if word is not None and word not in printed_as:
-            problems.append(
-                InputProblem(
-                    shown_as,
-                    int(line),
-                    "quantity_as_printed",
-                    show(frame.at[line, "quantity_as_printed"]),
-                    f"a unit word raw/units.csv lists as printed_as for the row's unit {unit!r}: {', '.join(printed_as) or 'none'}",
-                )
-            )
-        quantity[line] = _whole(value)
-        base[line] = float(value) * float(units.at[unit, "factor_to_base"])
-        base_unit[line] = units.at[unit, "base_unit"]
+    value = per_distinct(frame["quantity_as_printed"], _value_or_none)
+    known = value.notna() & frame["unit"].isin(units.index)  # others are reported elsewhere
+    words = {unit: (str(printed).split("|") if pd.notna(printed) else []) for unit, printed in units["printed_as"].items()}
+
+    def contradiction(text: str, unit: str) -> str | None:
+        """Why the unit word printed in ``text`` does not fit ``unit``, if it does not."""
+        try:
+            _, word = parse_printed(text)
+        except NotANumber:
+            return None  # reported by _parse_column
+        if word is None or unit not in words or word in words[unit]:
+            return None
+        return f"a unit word raw/units.csv lists as printed_as for the row's unit {unit!r}: {', '.join(words[unit]) or 'none'}"
+
+    reasons = per_distinct(frame[["quantity_as_printed", "unit"]], contradiction)
+    problems += [
+        InputProblem(shown_as, int(line), "quantity_as_printed", show(frame.at[line, "quantity_as_printed"]), reason)
+        for line, reason in reasons.dropna().items()
+    ]
     frame = frame.assign(
-        quantity=pd.Series(quantity, dtype=object),
-        quantity_base=pd.Series(base, dtype="float64"),
-        base_unit=pd.Series(base_unit, dtype="string"),
+        quantity=per_distinct(frame["quantity_as_printed"], lambda text: _whole(_value_or_none(text))).where(known),
+        quantity_base=per_distinct(frame["quantity_as_printed"], lambda text: float(_value_or_none(text) or "nan"))
+        .where(known)
+        .astype(float)
+        * frame["unit"].map(units["factor_to_base"]).astype(float),
+        base_unit=frame["unit"].map(units["base_unit"]).where(known).astype("string"),
     )
     return _with_sitc(frame, frames, shown_as, "aid_deliveries", problems), problems
+
+
+def _value_or_none(text: str):
+    try:
+        return parse_printed(text)[0]
+    except NotANumber:
+        return None
 
 
 def commodity_classes(frame: pd.DataFrame, frames: dict, shown_as: str):
@@ -152,11 +169,20 @@ def caveats(frame: pd.DataFrame, frames: dict, shown_as: str):
             problems.append(InputProblem(shown_as, int(line), "column_name", show(row["column_name"]), f"a column of {row['table']}"))
         if pd.notna(row["row_key"]):
             key, _, value = row["row_key"].partition("=")
-            if key not in table.columns or value not in set(table[key].astype(str)):
+            if key not in table.columns or not _has_value(table[key], value):
                 problems.append(
                     InputProblem(shown_as, int(line), "row_key", show(row["row_key"]), f"column=value naming a row of {row['table']}")
                 )
     return frame, problems
+
+
+def _has_value(column: pd.Series, text: str) -> bool:
+    """Whether ``column`` holds the value written as ``text`` (compared in the column's own type)."""
+    try:
+        probe = pd.Series([text], dtype="string").astype(column.dtype)
+    except (ValueError, TypeError):
+        return False
+    return bool(probe.notna().all() and column.isin(probe).any())
 
 
 DERIVATIONS = {
