@@ -6,15 +6,35 @@
 >>> len(aidstats.load("aid_deliveries"))
 84
 
-Importing this package loads neither pandera, plotly nor frictionless; only the
-commands that need them do.
+Importing this package is nearly free: the functions below are imported on
+first use, so pandas loads with the first table, and pandera, plotly and
+frictionless only inside the commands that need them.
 """
 
-from .fetch import download
-from .load import list_tables, load
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from .metadata import VERSION as __version__
-from .metrics import implied_plan, percent_of_plan
-from .summaries import loss_summary, per_donor, plan_fulfilment
+
+if TYPE_CHECKING:
+    from .fetch import download
+    from .loader import list_tables, load
+    from .metrics import implied_plan, percent_of_plan
+    from .summaries import loss_summary, per_donor, plan_fulfilment
+
+# Public name -> the module that defines it.
+_PUBLIC = {
+    "download": "fetch",
+    "list_tables": "loader",
+    "load": "loader",
+    "implied_plan": "metrics",
+    "percent_of_plan": "metrics",
+    "loss_summary": "summaries",
+    "per_donor": "summaries",
+    "plan_fulfilment": "summaries",
+}
 
 __all__ = [
     "__version__",
@@ -27,3 +47,16 @@ __all__ = [
     "percent_of_plan",
     "plan_fulfilment",
 ]
+assert set(__all__) == {"__version__", *_PUBLIC}, "every lazy name is public"
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'aidstats' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import metadata
-from .load import load, resource
+from .loader import load, resource
 
 
 def _documents(name: str | None) -> pd.DataFrame:

@@ -70,7 +70,7 @@ def list_command() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .load import list_tables, load
+    from .loader import list_tables, load
 
     table = Table("table", "rows", "title")
     for name in list_tables():
@@ -91,7 +91,7 @@ def show(
     from rich.console import Console
     from rich.table import Table
 
-    from .load import load
+    from .loader import load
 
     try:
         frame = load(name)
@@ -151,7 +151,7 @@ def package(
     out: Path = typer.Option(Path("dist"), "--out", help="Folder to write the archive and its .sha256 into.", file_okay=False),
 ) -> None:
     """Write the release archive aidstats-data-<version>.zip (deterministic) and its sha256."""
-    from .load import data_root
+    from .loader import data_root
     from .release import build_archive
 
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import metadata
 from .figures import CHARTS
-from .load import descriptor, load
+from .loader import descriptor, load
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">

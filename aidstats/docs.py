@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .load import data_root, descriptor, list_tables
+from .loader import data_root, descriptor, list_tables
 
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
 CAVEATS_START, CAVEATS_END = "<!-- caveats:start -->", "<!-- caveats:end -->"

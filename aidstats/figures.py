@@ -11,7 +11,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from .cite import location
-from .load import load
+from .loader import load
 from .summaries import per_donor, plan_fulfilment
 
 TEMPLATE = "plotly_white"

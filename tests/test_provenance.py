@@ -11,7 +11,7 @@ from conftest import ROOT, run_cli
 
 import aidstats
 from aidstats import metadata
-from aidstats.load import resource
+from aidstats.loader import resource
 
 TABLES_WITH_SOURCES = [n for n in aidstats.list_tables() if n != "sources" and "source_id" in aidstats.load(n).columns]
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import PAPER
 
 import aidstats
-from aidstats.load import resource
+from aidstats.loader import resource
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw" / "source").glob("*.txt")))
