@@ -26,25 +26,29 @@ def read_raw_csv(path: Path, shown_as: str, columns: list[str]) -> pd.DataFrame:
     """Read ``path`` and check its header names each of ``columns`` once (in any order)."""
     if not path.is_file():
         raise BuildError([InputProblem(shown_as, None, HEADER, "no such file", f"a CSV file with the columns {', '.join(columns)}")])
-    text = _decode(path.read_bytes(), shown_as, columns)
-    frame = _fast_read(text, columns)
+    data = path.read_bytes()
+    text = _decode(data, shown_as, columns)
+    frame = _fast_read(data.removeprefix(b"\xef\xbb\xbf"), text, columns)
     if frame is None:  # something is irregular: read line by line to say exactly what
         header, records, problems = _records(text, shown_as, columns)
         if problems:
             raise BuildError(problems)
         frame = pd.DataFrame([cells for _, cells in records], columns=header, index=[line for line, _ in records], dtype="string")
     frame.index.name = "line"
-    problems = [
-        InputProblem(shown_as, int(line), name, show(value), "no spaces at the start or end of the value")
-        for name in columns
-        for line, value in frame.loc[frame[name] != frame[name].str.strip(), name].items()
-    ]
+    problems = []
+    for name in columns:  # checked per distinct value: columns repeat their values a lot
+        distinct = pd.Series(frame[name].unique(), dtype="string")
+        spaced = distinct[distinct != distinct.str.strip()]
+        problems += [
+            InputProblem(shown_as, int(line), name, show(value), "no spaces at the start or end of the value")
+            for line, value in frame.loc[frame[name].isin(spaced), name].items()
+        ]
     if problems:
         raise BuildError(problems)
     return frame[columns].replace("", pd.NA)
 
 
-def _fast_read(text: str, columns: list[str]) -> pd.DataFrame | None:
+def _fast_read(data: bytes, text: str, columns: list[str]) -> pd.DataFrame | None:
     """Arrow's CSV reader for a well-formed file (one record per line, the expected header),
     with CSV line numbers as the index; None if anything is irregular."""
     import pyarrow as pa
@@ -55,7 +59,7 @@ def _fast_read(text: str, columns: list[str]) -> pd.DataFrame | None:
         return None
     try:
         table = arrow_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(data),
             parse_options=arrow_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
@@ -83,7 +87,7 @@ def _decode(data: bytes, shown_as: str, columns: list[str]) -> str:
                 )
             ]
         ) from None
-    if not text.strip():
+    if not text or text.isspace():
         raise BuildError([InputProblem(shown_as, 1, HEADER, "an empty file", f"a header line with the columns {', '.join(columns)}")])
     return text
 
