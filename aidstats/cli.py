@@ -183,5 +183,18 @@ def download(
     typer.echo(f"verified package in {folder}")
 
 
+@app.command()
+def site(output: Path = typer.Option(Path("site"), "-o", "--output", help="Folder to write the website into.", file_okay=False)) -> None:
+    """Write a static website: every table, its charts and downloads, and the source of every value."""
+    from .site import build_site
+
+    try:
+        folder = build_site(output)
+    except FileNotFoundError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {folder / 'index.html'}")
+
+
 def main() -> None:
     app()

@@ -1,4 +1,4 @@
-"""Export the dashboard's charts as PNG images for the README.
+"""Export the dashboard's charts, and a site page with a source open, as PNG images for the README.
 
 The images are screenshots, taken in headless Chromium, of the very figures
 `aidstats dashboard` writes, so the README shows what a reader gets.
@@ -18,6 +18,7 @@ from browser import offline_page  # noqa: E402
 
 from aidstats.dashboard import write  # noqa: E402
 from aidstats.figures import CHARTS  # noqa: E402
+from aidstats.site import build_site  # noqa: E402
 
 
 def main(out: Path = ROOT / "docs" / "img") -> None:
@@ -30,6 +31,14 @@ def main(out: Path = ROOT / "docs" / "img") -> None:
             for name in CHARTS:
                 page.locator(f"#chart-{name}").screenshot(path=str(out / f"{name}.png"))
                 print(out / f"{name}.png")
+        site = build_site(Path(folder) / "site")
+        with offline_page() as page:
+            page.goto((site / "mineral_exports.html").as_uri())
+            page.locator("table.data tbody tr", has_text="beryllium concentrate").first.click()
+            page.locator("#provenance-panel").scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -20)")
+            page.screenshot(path=str(out / "site_table_page.png"))
+            print(out / "site_table_page.png")
 
 
 if __name__ == "__main__":
