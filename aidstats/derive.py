@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .distinct import per_distinct
+from .distinct import lookup, per_distinct
 from .errors import InputProblem, show
 from .metrics import implied_plan
 from .printed import NotANumber, decimals, parse_printed
@@ -110,8 +110,8 @@ def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
         quantity_base=per_distinct(frame["quantity_as_printed"], lambda text: float(_value_or_none(text) or "nan"))
         .where(known)
         .astype(float)
-        * frame["unit"].map(units["factor_to_base"]).astype(float),
-        base_unit=frame["unit"].map(units["base_unit"]).where(known).astype("string"),
+        * lookup(frame["unit"], units["factor_to_base"]).astype(float),
+        base_unit=lookup(frame["unit"], units["base_unit"]).where(known).astype("string"),
     )
     return _with_sitc(frame, frames, shown_as, "aid_deliveries", problems), problems
 
@@ -144,8 +144,8 @@ def _with_sitc(frame: pd.DataFrame, frames: dict, shown_as: str, table: str, pro
         for line in unclassed
     ]
     return frame.assign(
-        sitc_section=frame["commodity"].map(classes["sitc_section"]).astype("string"),
-        sitc_division=frame["commodity"].map(classes["sitc_division"]).astype("string"),
+        sitc_section=lookup(frame["commodity"], classes["sitc_section"]).astype("string"),
+        sitc_division=lookup(frame["commodity"], classes["sitc_division"]).astype("string"),
     )
 
 

@@ -34,3 +34,11 @@ def per_distinct(values: pd.Series | pd.DataFrame, func: Callable) -> pd.Series:
     lookup[: len(results)] = results
     lookup[-1] = None  # code -1: a missing value
     return pd.Series(lookup[codes], index=values.index, dtype=object)
+
+
+def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``keys.map(table)``, done once per distinct key (much faster on long text columns)."""
+    codes, uniques = pd.factorize(keys)
+    values = table.reindex(uniques).to_numpy(dtype=object)
+    looked_up = np.append(values, None)[codes]  # code -1 (a missing key) picks the None
+    return pd.Series(looked_up, index=keys.index, dtype=object)

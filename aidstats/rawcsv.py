@@ -27,17 +27,18 @@ def read_raw_csv(path: Path, shown_as: str, columns: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise BuildError([InputProblem(shown_as, None, HEADER, "no such file", f"a CSV file with the columns {', '.join(columns)}")])
     data = path.read_bytes()
-    text = _decode(data, shown_as, columns)
-    frame = _fast_read(data.removeprefix(b"\xef\xbb\xbf"), text, columns)
+    frame = _fast_read(data.removeprefix(b"\xef\xbb\xbf"), columns)
     if frame is None:  # something is irregular: read line by line to say exactly what
+        text = _decode(data, shown_as, columns)
         header, records, problems = _records(text, shown_as, columns)
         if problems:
             raise BuildError(problems)
         frame = pd.DataFrame([cells for _, cells in records], columns=header, index=[line for line, _ in records], dtype="string")
+        frame = frame.replace("", pd.NA)
     frame.index.name = "line"
     problems = []
     for name in columns:  # checked per distinct value: columns repeat their values a lot
-        distinct = pd.Series(frame[name].unique(), dtype="string")
+        distinct = pd.Series(frame[name].dropna().unique(), dtype="string")
         spaced = distinct[distinct != distinct.str.strip()]
         problems += [
             InputProblem(shown_as, int(line), name, show(value), "no spaces at the start or end of the value")
@@ -45,16 +46,20 @@ def read_raw_csv(path: Path, shown_as: str, columns: list[str]) -> pd.DataFrame:
         ]
     if problems:
         raise BuildError(problems)
-    return frame[columns].replace("", pd.NA)
+    return frame[columns]
 
 
-def _fast_read(data: bytes, text: str, columns: list[str]) -> pd.DataFrame | None:
-    """Arrow's CSV reader for a well-formed file (one record per line, the expected header),
-    with CSV line numbers as the index; None if anything is irregular."""
+def _fast_read(data: bytes, columns: list[str]) -> pd.DataFrame | None:
+    """Arrow's CSV reader for a well-formed file (valid UTF-8, one record per line, the
+    expected header), with CSV line numbers as the index and empty cells missing;
+    None if anything is irregular."""
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
 
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])
+    try:
+        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")]), [])
+    except UnicodeDecodeError:
+        return None
     if sorted(header) != sorted(columns) or len(set(header)) != len(header):
         return None
     try:
@@ -62,7 +67,7 @@ def _fast_read(data: bytes, text: str, columns: list[str]) -> pd.DataFrame | Non
             io.BytesIO(data),
             parse_options=arrow_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):

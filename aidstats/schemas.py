@@ -43,6 +43,10 @@ def quote_column():
     return column("Quote", "The shortest verbatim span of the paper that contains this row's figures; it occurs in raw/source/.")
 
 
+def sitc_column(level: str):
+    return column(f"SITC {level}", f"SITC (1950) {level} of the commodity, from commodity_classes.", derived_from=["commodity"])
+
+
 def source_column():
     return column(
         "Source", "The archival document the paper cites for this row (see the sources table, which gives the footnote and folios)."
@@ -260,10 +264,8 @@ class MineralExports(pa.DataFrameModel):
     destination: Text = column("Destination", "ISO code of the receiving country: SUN, the withdrawn code of the USSR.")
     source_id: Text = source_column()
     quote: Text = quote_column()
-    sitc_section: Text = column("SITC section", "SITC (1950) section of the commodity, from commodity_classes.", derived_from=["commodity"])
-    sitc_division: Text = column(
-        "SITC division", "SITC (1950) division of the commodity, from commodity_classes.", derived_from=["commodity"]
-    )
+    sitc_section: Text = sitc_column("section")
+    sitc_division: Text = sitc_column("division")
     delivered_as_printed: Text = column("Delivered as printed", "The tonnage exactly as printed.", str_matches=PRINTED_NUMBER)
     percent_of_plan_as_printed: Text = column(
         "Percent of plan as printed", "The percentage exactly as printed, without the % sign.", str_matches=PRINTED_NUMBER
@@ -322,10 +324,8 @@ class AidDeliveries(pa.DataFrameModel):
         "Why the printed figure is implausible, where it is; empty otherwise. Kept as printed either way.",
         nullable=True,
     )
-    sitc_section: Text = column("SITC section", "SITC (1950) section of the commodity, from commodity_classes.", derived_from=["commodity"])
-    sitc_division: Text = column(
-        "SITC division", "SITC (1950) division of the commodity, from commodity_classes.", derived_from=["commodity"]
-    )
+    sitc_section: Text = sitc_column("section")
+    sitc_division: Text = sitc_column("division")
 
     class Config:
         name = "aid_deliveries"

@@ -19,7 +19,8 @@ import pandera.pandas as pa
 import pyarrow.parquet as pq
 
 from .build import build_tables, write_outputs
-from .descriptor import PARQUET_SUFFIX, sha256
+from .descriptor import PARQUET_SUFFIX
+from .fetch import verify
 from .schemas import TABLES
 
 
@@ -30,7 +31,7 @@ def validate_package(root: Path) -> list[str]:
         return [f"{committed} does not exist; run 'aidstats build'"]
     descriptor = json.loads(committed.read_text(encoding="utf-8"))
     failures = _matches_fresh_build(root, descriptor)
-    failures += _sizes_and_hashes(root, descriptor)
+    failures += verify(root)  # the same size and sha256 check a download gets
     failures += _pandera(root)
     failures += _frictionless(committed)
     return failures
@@ -64,20 +65,6 @@ def _without_parquet_facts(descriptor: dict) -> dict:
             resource.pop("bytes", None)
             resource.pop("hash", None)
     return copy
-
-
-def _sizes_and_hashes(root: Path, descriptor: dict) -> list[str]:
-    failures = []
-    for resource in descriptor["resources"]:
-        path = root / resource["path"]
-        if not path.is_file():
-            continue  # reported as missing above
-        size, digest = path.stat().st_size, sha256(path)
-        if size != resource.get("bytes"):
-            failures.append(f"{resource['path']}: {size} bytes, but datapackage.json says {resource.get('bytes')}")
-        if f"sha256:{digest}" != resource.get("hash"):
-            failures.append(f"{resource['path']}: sha256 {digest}, but datapackage.json says {resource.get('hash')}")
-    return failures
 
 
 def _pandera(root: Path) -> list[str]:
