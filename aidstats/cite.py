@@ -38,8 +38,15 @@ def citation_text(name: str | None = None) -> str:
     if name is not None:
         resource(name)  # an unknown name raises, listing the valid ones
         lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
-        for row in _documents(name).itertuples():
+        documents = _documents(name)
+        for row in documents.itertuples():
             lines.append(f"  footnote {row.footnote}: {row.citation}")
+        # A citation that is itself damaged or doubtful says so where it is printed.
+        caveats = load("caveats")
+        about = caveats[(caveats["table"] == "sources") & caveats["row_key"].isin([f"source_id={s}" for s in documents["source_id"]])]
+        if len(about):
+            lines += ["", "Caveats about these citations:"]
+            lines += [f"  {row.row_key.removeprefix('source_id=')}: {row.issue}" for row in about.itertuples()]
     return "\n".join(lines)
 
 

@@ -18,9 +18,12 @@ TOTALS = {"t": "tonnes", "m": "metres", "item": "items"}
 def plan_fulfilment(minerals: pd.DataFrame | None = None) -> pd.DataFrame:
     """The mineral table with where each product stood against its 1951 plan.
 
-    Adds ``status`` ("over plan", "at plan" or "under plan" by the end of
-    August 1951) and ``excess_t`` (delivered minus implied plan, in tonnes;
-    negative for a shortfall), keeping the plan and its bounds.
+    The paper compares eight months of deliveries (to 31 August) with the
+    plan for the whole year, and so does this: ``status`` is "over plan",
+    "at plan" or "under plan" by the end of August (so "under plan" means the
+    annual plan was not yet reached, not that the year failed), and
+    ``excess_t`` is delivered minus the implied annual plan, in tonnes
+    (negative: what was still to deliver). The plan and its bounds are kept.
 
     >>> lead = plan_fulfilment().set_index("commodity").loc["lead"]
     >>> lead.status, round(float(lead.excess_t), 1)

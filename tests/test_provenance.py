@@ -119,6 +119,7 @@ def test_cite_names_the_paper_and_the_document_of_footnote_53():
     assert "footnote 53" in result.output and "List of Goods Delivered to the DPRK in 1952" in result.output
     assert "@misc{fn53," in result.output and "@article{weathersby_armistice," in result.output
     assert result.output.count("{") == result.output.count("}")
+    assert "Caveats about these citations:" in result.output and "fn53: Footnote 53 is damaged" in result.output
 
 
 def test_cite_unknown_table_lists_the_valid_ones():
