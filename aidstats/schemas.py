@@ -154,7 +154,8 @@ class SitcDivisions(pa.DataFrameModel):
         title = "SITC (original, 1950) sections and divisions"
         description = (
             "Code list of the 10 sections and 52 divisions of the United Nations Standard International Trade Classification "
-            "in its original 1950 edition (Statistical Papers, Series M, No. 10), the classification contemporary with the data."
+            "in its original 1950 edition (Statistical Papers, Series M, No. 10), the classification contemporary with the data. "
+            "Titles are short forms; the list was compiled without a printed copy of the classification at hand and should be checked against one."
         )
         strict = True
         coerce = True
