@@ -1,16 +1,67 @@
-"""The ``aidstats`` command line: build, validate, list, show.
+"""The ``aidstats`` command line: build, validate, list, show, cite, dashboard, package, download, site.
 
 Heavy libraries are imported inside each command, so ``aidstats --help``
 and ``aidstats list`` stay quick.
+
+Errors a user can cause never show a traceback.  A command that cannot do its
+work (a missing folder, a file where a folder should be, a failed download)
+prints one line starting "Error:" on stderr and exits with status 1; a
+command line that is wrong (an unknown command, option or table, or a bad
+option value) prints one such line and exits with status 2.  Problems found
+in the data itself (by ``build``, ``validate`` or a download's verification)
+are listed one per line under a line that says how many there are.
+
+Text from the data is printed as text: rich markup in a title or a cell
+(``[bold]``) is shown as typed, never interpreted.
 """
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import typer
+from typer.core import TyperGroup
+
+from .metadata import VERSION
+
+# Recent typer vendors click (as typer._click); reach its exception classes
+# through the public typer.BadParameter rather than a private module.
+_CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+_UsageError, _ClickException = _CLICK["UsageError"], _CLICK["ClickException"]
+
+
+class _OneLineErrors(TyperGroup):
+    """Report usage errors and failed file operations in one line, not a panel or a traceback.
+
+    Typer draws usage errors in a box that wraps a long message over several
+    lines; one line is easier to read in a log and to search for.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _UsageError as err:
+            if type(err).__name__ == "NoArgsIsHelpError":
+                code = err.exit_code  # typer has printed the help
+            else:
+                hint = f" (see '{err.ctx.command_path} --help')" if err.ctx else ""
+                code = _say(" ".join(err.format_message().split()) + hint, err.exit_code)
+        except _ClickException as err:
+            code = _say(err.format_message(), err.exit_code)
+        except typer.Abort:
+            code = _say("aborted", 1)
+        except OSError as err:
+            code = _say(_os_error(err, "cannot go on"), 1)  # a file or folder a command needed
+        sys.exit(code or 0)
+
 
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="The statistics of Weathersby's study of aid to North Korea, 1951-53, as a validated data package.",
     no_args_is_help=True,
     add_completion=False,
@@ -19,21 +70,92 @@ app = typer.Typer(
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RootOption = typer.Option(None, "--root", help="Project folder holding raw/ (defaults to the project root).", file_okay=False)
+SourceOption = typer.Option(
+    None, "--source", help="A data package: a folder, its datapackage.json, or a URL (default: the one installed with aidstats)."
+)
 
 
-def _root(root: Path | None) -> Path:
-    return (root or PROJECT_ROOT).resolve()
+def _say(message: str, code: int) -> int:
+    typer.echo(f"Error: {message}", err=True)
+    return code
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    _say(message, code)
+    raise typer.Exit(code)
+
+
+def _os_error(err: OSError, doing: str) -> str:
+    if err.errno is None:
+        return str(err)  # raised by aidstats, with a message that says it all
+    where = f": {err.filename}" if err.filename else ""
+    return f"{doing}: {err.strerror}{where}"
+
+
+@contextmanager
+def _os_errors(doing: str):
+    """Turn a failed file operation into one line that says what was being done."""
+    try:
+        yield
+    except OSError as err:
+        _fail(_os_error(err, doing))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"aidstats {VERSION}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version of aidstats and exit."),
+) -> None:
+    pass
+
+
+def _project(root: Path | None) -> Path:
+    folder = (root or PROJECT_ROOT).resolve()
+    if not folder.is_dir():
+        _fail(f"no such folder: {folder}; expected a project folder holding raw/")
+    if not (folder / "raw").is_dir():
+        _fail(f"no raw/ folder in {folder}; expected a project folder holding raw/ (pass --root)")
+    return folder
+
+
+def _package(source: str | None) -> Path:
+    from .fetch import DownloadError
+    from .loader import package_root
+
+    if source is not None and "://" not in source and not Path(source).exists():
+        _fail(f"no such folder or file: {source}; expected a data package folder, its datapackage.json, or a URL")
+    try:
+        return package_root(source)
+    except FileNotFoundError as err:
+        _fail(str(err))
+    except DownloadError as err:
+        _fail(f"download failed: {err}")
+
+
+def _load(name: str, root: Path):
+    from .loader import load
+
+    try:
+        return load(name, source=root)
+    except KeyError as err:
+        _fail(err.args[0], 2)
 
 
 @app.command()
 def build(root: Path | None = RootOption) -> None:
     """Build clean/ and datapackage.json from raw/; on any input error, change nothing."""
+    folder = _project(root)  # before the heavy imports, so a mistyped folder is reported at once
     from .build import build as run_build
     from .errors import BuildError
 
-    folder = _root(root)
     try:
-        frames = run_build(folder)
+        with _os_errors("cannot build"):
+            frames = run_build(folder)
     except BuildError as err:
         typer.echo(err.report(), err=True)
         raise typer.Exit(1) from None
@@ -45,10 +167,10 @@ def build(root: Path | None = RootOption) -> None:
 @app.command()
 def validate(root: Path | None = RootOption) -> None:
     """Check clean/ and datapackage.json against a fresh build, pandera and frictionless."""
+    folder = _project(root)
     from .errors import BuildError
     from .validate import validate_package
 
-    folder = _root(root)
     try:
         failures = validate_package(folder)
     except BuildError as err:
@@ -65,24 +187,27 @@ def validate(root: Path | None = RootOption) -> None:
 
 
 @app.command("list")
-def list_command() -> None:
+def list_command(source: str | None = SourceOption) -> None:
     """List the tables with their row counts and titles."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from .loader import list_tables, load
+    from .loader import list_tables
 
+    root = _package(source)
     table = Table("table", "rows", "title")
-    for name in list_tables():
-        frame = load(name)
-        table.add_row(name, str(len(frame)), frame.attrs["title"])
+    for name in list_tables(root):
+        frame = _load(name, root)
+        table.add_row(Text(name), Text(str(len(frame))), Text(frame.attrs["title"]))
     Console().print(table)
 
 
 @app.command()
 def show(
     name: str = typer.Argument(..., help="Table name; see 'aidstats list'."),
-    rows: int = typer.Option(0, help="Show only the first N rows (0: all)."),
+    rows: int = typer.Option(0, min=0, help="Show only the first N rows (0: all)."),
+    source: str | None = SourceOption,
 ) -> None:
     """Print a table in the terminal with its title and sources.
 
@@ -90,32 +215,30 @@ def show(
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from .loader import load
-
-    try:
-        frame = load(name)
-    except KeyError as err:
-        typer.echo(err.args[0], err=True)
-        raise typer.Exit(2) from None
+    frame = _load(name, _package(source))
     shown = frame.head(rows) if rows else frame
     cells = shown.astype(object).where(shown.notna(), "").astype(str)
     for column in shown.select_dtypes("datetime").columns:
         cells[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
     console = Console()
-    console.print(f"[bold]{frame.attrs['title']}[/bold] ({len(frame)} rows)")
+    # Every piece of data goes in as Text, so "[bold]" in a cell is printed, not applied.
+    console.print(Text.assemble((frame.attrs["title"], "bold"), f" ({len(frame)} rows)"))
     if len(frame.columns) * 14 <= console.width:
-        table = Table(*frame.columns)
+        table = Table()
+        for column in frame.columns:
+            table.add_column(Text(column))
         for record in cells.itertuples(index=False):
-            table.add_row(*record)
+            table.add_row(*map(Text, record))
         console.print(table)
     else:
         for record in cells.itertuples(index=False):
             table = Table(show_header=False, box=None, padding=(0, 1))
             for column, value in zip(frame.columns, record, strict=True):
-                table.add_row(f"[dim]{column}[/dim]", value)
+                table.add_row(Text(column, style="dim"), Text(value))
             console.print(table, "")
-    console.print("Sources: " + " | ".join(frame.attrs["sources"]))
+    console.print(Text("Sources: " + " | ".join(frame.attrs["sources"])))
 
 
 @app.command()
@@ -129,8 +252,7 @@ def cite(
     try:
         text, bib = citation_text(name), citation_bibtex(name)
     except KeyError as err:
-        typer.echo(err.args[0], err=True)
-        raise typer.Exit(2) from None
+        _fail(err.args[0], 2)
     typer.echo(bib if bibtex else f"{text}\n\nBibTeX:\n\n{bib}")
 
 
@@ -140,9 +262,14 @@ def dashboard(
     cdn: bool = typer.Option(False, "--cdn", help="Link plotly.js from its CDN (a small file that needs the network)."),
 ) -> None:
     """Write one HTML page with every chart, the citation and the caveats; works offline."""
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        found = "a file, not a folder" if folder.exists() else "no such folder"
+        _fail(f"cannot write {output}: {folder} is {found}; expected an existing folder to write {output.name} into")
     from .dashboard import write
 
-    path = write(output, cdn=cdn)
+    with _os_errors("cannot make the dashboard"):
+        path = write(output, cdn=cdn)
     typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
@@ -154,12 +281,15 @@ def package(
     from .loader import data_root
     from .release import build_archive
 
-    try:
+    with _os_errors("cannot make the release archive"):
         path, digest = build_archive(data_root(), out)
-    except FileNotFoundError as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(1) from None
     typer.echo(f"{digest}  {path}")
+
+
+def _positive(value: float) -> float:
+    if not value > 0:
+        raise typer.BadParameter(f"expected a number of seconds greater than 0; found {value:g}")
+    return value
 
 
 @app.command()
@@ -169,17 +299,17 @@ def download(
     ),
     dest: Path | None = typer.Option(None, "--dest", help="Folder for the package (default: the per-version cache).", file_okay=False),
     force: bool = typer.Option(False, "--force", help="Download again even if a verified copy is there."),
-    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the server."),
+    timeout: float = typer.Option(30.0, "--timeout", callback=_positive, help="Seconds to wait for the server (more than 0)."),
 ) -> None:
     """Download the published data package, verify every file, and keep a cached copy."""
     from .fetch import DownloadError
     from .fetch import download as fetch
 
     try:
-        folder = fetch(url, dest, force=force, timeout=timeout)
+        with _os_errors("cannot download the package"):
+            folder = fetch(url, dest, force=force, timeout=timeout)
     except DownloadError as err:
-        typer.echo(f"download failed: {err}", err=True)
-        raise typer.Exit(1) from None
+        _fail(f"download failed: {err}")
     typer.echo(f"verified package in {folder}")
 
 
@@ -188,11 +318,8 @@ def site(output: Path = typer.Option(Path("site"), "-o", "--output", help="Folde
     """Write a static website: every table, its charts and downloads, and the source of every value."""
     from .site import build_site
 
-    try:
+    with _os_errors("cannot make the site"):
         folder = build_site(output)
-    except FileNotFoundError as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(1) from None
     typer.echo(f"wrote {folder / 'index.html'}")
 
 

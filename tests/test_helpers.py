@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -73,7 +76,10 @@ def test_per_donor_totals_by_hand():
     assert per_donor(include_implausible=True).loc["CHN", "tonnes"] == pytest.approx(1_571_120)
     assert donors.share_of_bloc_tonnage.sum() == pytest.approx(1.0)
     # Czechoslovakia's 2,000,000 dozen pencils count as 24,000,000 items; its penicillin, boots and dental sets are never added.
-    assert donors.loc["CSK", "items"] == pytest.approx(24_244_362)
+    # 25 + 25 locomotives, 20 + 500 trolleys, 380 air brakes, 1,000 + 100 + 100 + 45 machines, 5,000 bicycles,
+    # 6 offset machines, 6 x-ray units, 5 mobile clinics, 100 microscopes, 50 sterilizers, 237,000 toothbrushes.
+    listed = 25 + 25 + 20 + 500 + 380 + 1000 + 100 + 100 + 45 + 5000 + 6 + 6 + 5 + 100 + 50 + 237_000
+    assert donors.loc["CSK", "items"] == pytest.approx(2_000_000 * 12 + listed)
     assert donors.loc["CSK", "lines"] == 20
 
 
@@ -93,3 +99,228 @@ def test_loss_summary_adds_only_like_units():
     assert ("track_and_structures", "km") in summary.index and ("track_and_structures", "count") in summary.index
     locomotives = aidstats.load("railway_damage").set_index("asset").loc["locomotives"]
     assert locomotives.share_lost == pytest.approx(1036 / 1249)
+
+
+# Tonnes per donor from footnote 53, implausible 1,250,000 t of handicraft equipment left out:
+TONNES = {
+    "CHN": 321_120,  # as in test_per_donor_totals_by_hand
+    "POL": 2_100,  # fittings
+    "HUN": 260 + 80 + 330 + 430 + 840 + 0.5 + 2 + 50,  # pipes, smoke stacks, 500 kg ether, 2,000 kg permanganate, cotton wool
+    "ROU": 4_207,  # as in test_per_donor_totals_by_hand
+    "CSK": 0,  # everything from Czechoslovakia is counted in items, pairs, sets or units
+    "BGR": 150 + 100,  # cardboard bindings, cotton yarn
+}
+
+
+def test_share_of_bloc_tonnage_by_hand():
+    donors = per_donor()
+    bloc = sum(TONNES.values())  # 329,669.5 t
+    for code, tonnes in TONNES.items():
+        assert donors.at[code, "share_of_bloc_tonnage"] == pytest.approx(tonnes / bloc), code
+    # With the 1,250,000 t of handicraft equipment, China's share grows and every other share shrinks.
+    everything = per_donor(include_implausible=True)
+    assert everything.at["CHN", "share_of_bloc_tonnage"] == pytest.approx((321_120 + 1_250_000) / (bloc + 1_250_000))
+    assert everything.at["POL", "share_of_bloc_tonnage"] == pytest.approx(2_100 / (bloc + 1_250_000))
+
+
+def test_share_of_bloc_tonnage_of_a_group_is_of_the_whole_bloc():
+    by_section = per_donor(by="sitc_section")
+    # China's coal and coking coal (section 3): 240,000 + 300 t of the bloc's 329,669.5 t.
+    assert by_section.at[("CHN", "3"), "share_of_bloc_tonnage"] == pytest.approx(240_300 / sum(TONNES.values()))
+
+
+@pytest.mark.parametrize("by", ["donor", "donor_code"])
+def test_per_donor_by_donor_is_the_donor_rows_themselves(by):
+    pd.testing.assert_frame_equal(per_donor(by=by), per_donor())
+
+
+@pytest.mark.parametrize("by", ["commodity", "unit", "base_unit", "sitc_section", "sitc_division"])
+def test_per_donor_by_any_accepted_column_counts_every_line_once(by):
+    grouped = per_donor(by=by)
+    assert grouped.index.names == ["donor_code", by]
+    assert grouped.lines.sum() == 84  # the 84 lines of footnote 53's list
+    assert grouped.tonnes.sum() == pytest.approx(sum(TONNES.values()))
+    assert grouped.groupby(level="donor_code").lines.sum().to_dict() == {
+        "CHN": 13,
+        "POL": 8,
+        "HUN": 16,
+        "ROU": 20,
+        "CSK": 20,
+        "BGR": 7,
+    }
+
+
+def test_per_donor_by_unit_keeps_each_unit_apart():
+    by_unit = per_donor(by="unit")
+    # Hungary's 500 kg of ether and 2,000 kg of permanganate: 2.5 t in the kg group, 1,990 t in the t group.
+    assert by_unit.at[("HUN", "kg"), "tonnes"] == pytest.approx(0.5 + 2)
+    assert by_unit.at[("HUN", "t"), "tonnes"] == pytest.approx(260 + 80 + 330 + 430 + 840 + 50)
+
+
+@pytest.mark.parametrize("by", ["nonsense", "quantity", "quote"])
+def test_per_donor_unknown_by_names_it_and_lists_the_accepted_columns(by):
+    with pytest.raises(ValueError, match=f"by={by!r}") as err:
+        per_donor(by=by)
+    for accepted in ["donor", "donor_code", "commodity", "unit", "base_unit", "sitc_section", "sitc_division"]:
+        assert repr(accepted) in str(err.value)
+
+
+def test_loss_summary_by_asset():
+    summary = loss_summary(by="asset")
+    locomotives = summary.loc[("locomotives", "count")]
+    assert (locomotives.lost, locomotives.prewar_total, locomotives.assets) == (1036, 1249, 1)
+    assert locomotives.share_lost == pytest.approx(1036 / 1249)
+    assert len(summary) == 16  # one row per asset of footnote 45
+
+
+def test_loss_summary_counts_assets_and_shares_per_group():
+    rolling = loss_summary().loc[("rolling_stock", "count")]
+    assert rolling.assets == 3  # locomotives, first-class rail cars, cargo rail cars
+    assert rolling.share_lost == pytest.approx((1036 + 830 + 13_114) / (1249 + 945 + 16_986))
+
+
+def test_loss_summary_unknown_by_names_it_and_lists_the_accepted_columns():
+    with pytest.raises(ValueError, match="by='nonsense'") as err:
+        loss_summary(by="nonsense")
+    assert "'asset_group'" in str(err.value) and "'asset'" in str(err.value)
+
+
+def test_implied_plan_upper_bound_is_infinite_once_the_lower_percent_reaches_zero():
+    # "0.5%" printed with no decimals means 0 <= p < 1: the plan is at least 100 and has no upper bound.
+    at_zero = implied_plan(1, 0.5, decimals=0)
+    assert (at_zero.plan, at_zero.low, at_zero.high) == (pytest.approx(100 / 0.5), pytest.approx(100 / 1), np.inf)
+    below_zero = implied_plan(1, 0.4, decimals=0)
+    assert (below_zero.low, below_zero.high) == (pytest.approx(100 / 0.9), np.inf)
+    series = implied_plan(pd.Series([1.0, 1.29, np.nan], index=[7, 8, 9]), pd.Series([0.4, 32.0, 0.4], index=[7, 8, 9]), decimals=0)
+    assert series.high.index.tolist() == [7, 8, 9]
+    assert series.high.iloc[0] == np.inf and series.high.iloc[1] == pytest.approx(129 / 31.5) and np.isnan(series.high.iloc[2])
+
+
+@pytest.mark.parametrize(("decimals", "shown"), [(-1, "-1"), (1.5, "1.5"), (np.array([0, -2]), "-2"), (np.nan, "nan")])
+def test_implied_plan_refuses_decimals_that_are_not_whole_numbers_of_zero_or_more(decimals, shown):
+    with pytest.raises(ValueError, match=re.escape(f"decimals must be a whole number of 0 or more; found {shown}")):
+        implied_plan(np.array([1.0, 2.0]), np.array([32.0, 32.0]), decimals=decimals)
+
+
+def test_negative_amounts_are_refused_naming_the_value():
+    with pytest.raises(ValueError, match="actual must be 0 or more; found -1"):
+        implied_plan(-1, 32, decimals=0)
+    with pytest.raises(ValueError, match=re.escape("actual must be 0 or more; found -2.5")):
+        percent_of_plan(pd.Series([1.0, -2.5]), 10)
+
+
+def test_decimals_read_from_a_value_python_writes_with_an_exponent():
+    # repr(0.000015) is '1.5e-05': six decimals, so the percentage lies in [0.0000145, 0.0000155).
+    tiny = implied_plan(1, 0.000015)
+    assert (tiny.low, tiny.high) == (pytest.approx(100 / 0.0000155), pytest.approx(100 / 0.0000145))
+    # repr(1.5e16) is '1.5e+16': a whole number, so no decimals: 1.5e16 - 0.5 <= p < 1.5e16 + 0.5.
+    assert implied_plan(1.5e16, 1.5e16).high == pytest.approx(100 * 1.5e16 / (1.5e16 - 0.5))
+
+
+def test_implied_plan_of_nothing_delivered_is_zero_and_unbounded_once_the_percent_may_be_zero():
+    # 0 t at "0.5%" (0 <= p < 1): a plan of 0 t, or any plan at all if the true percentage was 0.
+    assert tuple(implied_plan(0, 0.5, decimals=0)) == (0, 0, np.inf)
+    assert tuple(implied_plan(0, 32, decimals=0)) == (0, 0, 0)
+
+
+def test_lists_are_taken_as_arrays_with_missing_values():
+    # A list times 100 would repeat the list; it must be multiplied instead.
+    result = implied_plan([0.84, None], [2.8, 2.8], decimals=[1, 1])
+    assert result.plan[0] == pytest.approx(84 / 2.8) and np.isnan(result.plan[1])
+    assert percent_of_plan([50, 3], [100, 4]).tolist() == [50.0, 75.0]
+
+
+def test_decimals_of_an_unsigned_integer_type():
+    # -np.uint8(1) would wrap around to 255 if the decimals were negated as they come.
+    result = implied_plan(np.array([0.84]), np.array([2.8]), decimals=np.array([1], dtype=np.uint8))
+    assert result.low[0] == pytest.approx(84 / 2.85) and result.high[0] == pytest.approx(84 / 2.75)
+
+
+def test_decimals_read_from_each_value_of_an_array():
+    # "2.8" has one decimal (2.75 <= p < 2.85), "32" none (31.5 <= p < 32.5).
+    result = implied_plan(np.array([0.84, 1.29]), np.array([2.8, 32.0]))
+    assert result.low.tolist() == pytest.approx([84 / 2.85, 129 / 32.5])
+    assert result.high.tolist() == pytest.approx([84 / 2.75, 129 / 31.5])
+
+
+def test_percent_of_plan_on_the_nullable_integer_columns_of_a_table():
+    railway = aidstats.load("railway_damage").set_index("asset")
+    percent = percent_of_plan(railway.lost, railway.prewar_total)
+    assert percent["locomotives"] == pytest.approx(1036 / 1249 * 100)
+    with_missing = percent_of_plan(pd.Series([1036, None], dtype="Int64"), pd.Series([1249, 945], dtype="Int64"))
+    assert with_missing.iloc[0] == pytest.approx(1036 / 1249 * 100) and pd.isna(with_missing.iloc[1])
+
+
+def test_plan_fulfilment_of_a_table_you_give_it_with_a_plan_met_exactly():
+    minerals = aidstats.load("mineral_exports").set_index("commodity").loc[["lead", "zinc", "copper ore"]].reset_index()
+    minerals.loc[1, ["percent_of_plan", "plan_t"]] = [100.0, minerals.loc[1, "delivered_t"]]  # zinc exactly at plan
+    minerals.loc[2, "percent_of_plan"] = 99.9  # just under
+    minerals.loc[0, "percent_of_plan"] = 100.1  # just over
+    table = plan_fulfilment(minerals)
+    assert table.commodity.tolist() == ["lead", "zinc", "copper ore"]
+    assert table.status.tolist() == ["over plan", "at plan", "under plan"]
+    assert table.excess_t.iloc[1] == 0
+    # The statuses sort from worst to best, so a sorted table starts with what was still to deliver.
+    assert list(table.status.cat.categories) == ["under plan", "at plan", "over plan"]
+    assert table.sort_values("status").commodity.tolist() == ["copper ore", "zinc", "lead"]
+
+
+def test_per_donor_of_a_table_you_give_it():
+    aid = aidstats.load("aid_deliveries")
+    poland = per_donor(aid[aid.donor_code == "POL"])
+    assert poland.index.tolist() == ["POL"] and poland.at["POL", "tonnes"] == 2_100
+    assert poland.at["POL", "share_of_bloc_tonnage"] == 1.0  # the only donor left
+
+
+def test_per_donor_keeps_the_order_of_footnote_53_and_works_on_categories():
+    # Footnote 53 first names China, then Poland, Hungary, Romania, Czechoslovakia and Bulgaria.
+    donors = per_donor()
+    assert donors.index.tolist() == ["CHN", "POL", "HUN", "ROU", "CSK", "BGR"]
+    assert per_donor(by="sitc_section").loc["CHN"].index[0] == "3"  # coal comes first in China's list
+    aid = aidstats.load("aid_deliveries")
+    as_categories = aid.astype({"donor_code": "category", "donor": "category", "sitc_section": "category"})
+    pd.testing.assert_frame_equal(per_donor(as_categories).reset_index().astype(str), donors.reset_index().astype(str))
+    assert len(per_donor(as_categories, by="sitc_section")) == len(per_donor(by="sitc_section"))
+
+
+def test_loss_summary_of_a_table_you_give_it_has_only_the_groups_in_it():
+    railway = aidstats.load("railway_damage")
+    # Seven kinds of buildings (count); rail lines (km), tunnels, bridges and pumping stations (count);
+    # telephone/telegraph and electrical lines (km); three kinds of rolling stock (count).
+    summary = loss_summary(railway)
+    assert summary.index.tolist() == [
+        ("buildings", "count"),
+        ("track_and_structures", "count"),
+        ("track_and_structures", "km"),
+        ("communications_and_power", "km"),
+        ("rolling_stock", "count"),
+    ]
+    assert summary.assets.tolist() == [7, 3, 1, 2, 3]
+    assert summary.share_lost.dtype == railway.share_lost.dtype == np.float64
+    only_rolling_stock = loss_summary(railway[railway.asset_group == "rolling_stock"])
+    assert only_rolling_stock.index.tolist() == [("rolling_stock", "count")]
+
+
+def test_unknown_by_message_in_full():
+    with pytest.raises(ValueError) as err:
+        loss_summary(by="unit")
+    assert str(err.value) == "cannot group by='unit'; expected one of 'asset_group', 'asset'"
+
+
+def test_implied_plan_on_nullable_floats_and_without_warnings():
+    actual = pd.Series([0.84, None, 1.0, 1.0], dtype="Float64")
+    percent = pd.Series([2.8, 3.0, None, 0.4], dtype="Float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # dividing by a lowest percentage of 0 must not warn either
+        result = implied_plan(actual, percent)
+        assert implied_plan(1, 0.5, decimals=0).high == np.inf and implied_plan(0, 0.5, decimals=0).high == np.inf
+    assert result.high.iloc[0] == pytest.approx(84 / 2.75)
+    assert pd.isna(result.high.iloc[1]) and pd.isna(result.high.iloc[2])
+    # "0.4" has one decimal: 0.35 <= p < 0.45, so the plan of 1 t lies in (222.2, 285.7].
+    assert (result.low.iloc[3], result.high.iloc[3]) == (pytest.approx(100 / 0.45), pytest.approx(100 / 0.35))
+
+
+def test_per_donor_columns_in_the_documented_order():
+    assert per_donor().columns.tolist() == ["donor", "lines", "tonnes", "metres", "items", "share_of_bloc_tonnage"]
+    # Czechoslovakia sent only items, pairs, sets and units of penicillin: 0 tonnes and 0 metres, not missing values.
+    assert per_donor().at["CSK", "tonnes"] == 0.0 and per_donor().at["CSK", "metres"] == 0.0
