@@ -1,8 +1,9 @@
 """Errors a transcriber can act on.
 
 Every problem found in ``raw/`` becomes one :class:`InputProblem` that names the
-file, the CSV line, the column, the value found and what was expected.  The
-build collects all of them before it gives up, so one run shows every mistake.
+file, the line (as an editor numbers it), the column, the value found and what
+was expected.  The build collects all of them before it gives up, so one run
+shows every mistake.
 """
 
 from __future__ import annotations
@@ -44,10 +45,15 @@ def _sort_key(problem: InputProblem) -> tuple:
 
 
 def show(value: object) -> str:
-    """Render a found value so that empty cells and spaces are visible."""
-    if value is None or (isinstance(value, float) and value != value):
+    """Render a found value so that empty cells and spaces are visible.
+
+    A missing value of any kind (``None``, NaN, ``pd.NA``, ``NaT``) or an empty
+    string is "an empty cell"; anything else is quoted, so spaces show.
+    """
+    from pandas import isna
+    from pandas.api.types import is_scalar
+
+    if is_scalar(value) and isna(value):
         return "an empty cell"
     text = str(value)
-    if text == "":
-        return "an empty cell"
-    return repr(text)
+    return repr(text) if text else "an empty cell"

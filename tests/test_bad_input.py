@@ -315,3 +315,47 @@ def test_a_byte_order_mark_and_crlf_line_ends_are_accepted_deliberately(built):
     result = run_cli("build", "--root", str(root))
     assert result.exit_code == 0, result.output
     assert snapshot(root) == before  # the same data gives the same outputs
+
+
+def test_an_empty_required_cell_is_shown_as_an_empty_cell(built):
+    """Not as pandas' '<NA>', which a transcriber could take for text in the file."""
+    root, before = built
+    _edit(root / "raw" / "railway_damage.csv", "1951-01-01,1951-06-30,fn45,443 out", "1951-01-01,1951-06-30,,443 out")
+    result = run_cli("build", "--root", str(root))
+    assert result.exit_code == 1
+    assert "raw/railway_damage.csv:11: column 'source_id': found an empty cell; expected a value" in result.output
+    assert "<NA>" not in result.output
+    assert snapshot(root) == before
+
+
+def test_cr_only_line_ends_are_refused_in_one_line_without_a_traceback(built):
+    """Old Mac line ends are refused on purpose (git would show the file as one line); see aidstats/rawcsv.py."""
+    root, before = built
+    path = root / "raw" / "units.csv"
+    output = _bytes_fault(root, "units.csv", path.read_bytes().replace(b"\n", b"\r"))
+    assert (
+        "raw/units.csv:1: found a carriage return (CR) that does not end a line, or lines ending in CR alone; expected lines ending in LF"
+        in output
+    )
+    assert snapshot(root) == before
+
+
+def test_a_line_break_inside_a_quoted_value_is_refused_and_later_lines_keep_their_numbers(built):
+    root, before = built
+    path = root / "raw" / "aid_deliveries.csv"
+    text = path.read_text(encoding="utf-8")
+    # seq 1 is on line 2: split its quote over lines 2-3, so seq 5 (line 6) moves to physical line 7
+    text = text.replace('"240,000 tons of coal"', '"240,000 tons\nof coal"', 1).replace("5,China,CHN,nails", "5,China,CHN, nails", 1)
+    output = _bytes_fault(root, "aid_deliveries.csv", text.encode("utf-8"))
+    assert "raw/aid_deliveries.csv:2: found a double quote that is not closed on this line" in output
+    assert "raw/aid_deliveries.csv:7: column 'commodity': found ' nails'; expected no spaces" in output
+    assert snapshot(root) == before
+
+
+def test_a_blank_line_in_an_otherwise_good_file_is_refused_with_its_number(built):
+    root, before = built
+    path = root / "raw" / "donors.csv"
+    lines = path.read_bytes().split(b"\n")
+    output = _bytes_fault(root, "donors.csv", b"\n".join([*lines[:3], b"", *lines[3:]]))  # the blank line is line 4
+    assert "raw/donors.csv:4: found a blank line; expected one record per line, no blank lines" in output
+    assert snapshot(root) == before
