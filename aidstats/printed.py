@@ -16,8 +16,9 @@ WORD_NUMBERS = {word: n for n, word in enumerate(_ONES)}
 WORD_NUMBERS |= {word: 20 + 10 * i for i, word in enumerate(_TENS)}
 WORD_NUMBERS |= {f"{tens}-{one}": 20 + 10 * i + j for i, tens in enumerate(_TENS) for j, one in enumerate(_ONES[1:10], 1)}
 WORD_NUMBERS |= {"a": 1, "an": 1}  # "A week later"
-# Quantities the paper prints only as a phrase ("another year and a half").
-PHRASES = {"year and a half": Decimal("1.5")}
+# Quantities the paper prints only as a phrase: "another year and a half", and a year with no
+# number before it ("the past year of negotiations", "another year").
+PHRASES = {"year and a half": Decimal("1.5"), "year": Decimal("1")}
 SCALES = {"thousand": 1_000, "million": 1_000_000}
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

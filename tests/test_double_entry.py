@@ -38,3 +38,88 @@ def test_aid_deliveries_match_the_second_transcription(column):
     ours = aidstats.load("aid_deliveries").astype({"seq": str, "quantity": str})
     theirs = second("aid_deliveries").replace({"unit": {"unit_penicillin": "penicillin_unit"}})
     assert ours[column].tolist() == theirs[column].tolist()
+
+
+# key_figures: the second transcriber read the whole body of the paper for every figure, without
+# seeing raw/. key_figures_match.csv is the reconciliation: each of their rows is either one of our
+# figures or says why it is not a row (a restatement, a name, the period of a core table).
+# Where they wrote a whole phrase as the value, its number is the one their note gives.
+THEIR_PHRASES = {"another year and a half": 1.5, "another year": 1, "past year": 1}
+# Their units name what is counted; ours count such things in the unit "count".
+THEIR_COUNTS = {"rally", "country", "plant", "enterprise", "division"}
+
+
+def _their_number(printed: str) -> float | None:
+    from aidstats.printed import parse_printed
+
+    if not printed:
+        return None
+    return THEIR_PHRASES[printed] if printed in THEIR_PHRASES else float(parse_printed(printed)[0])
+
+
+@pytest.fixture(scope="module")
+def key_figure_pairs() -> pd.DataFrame:
+    theirs = second("key_figures")
+    match = second("key_figures_match")
+    assert match.n.tolist() == theirs.n.tolist(), "the reconciliation lists every row of the second transcription, in order"
+    assert ((match.figure_id == "") != (match.why_not_a_row == "")).all(), "each row is matched or says why not, never both"
+    ours = aidstats.load("key_figures").set_index("figure_id")
+    matched = match[match.figure_id != ""]
+    assert matched.figure_id.is_unique
+    assert sorted(matched.figure_id) == sorted(ours.index), "every published figure was found by the second transcriber"
+    return theirs.merge(matched, on="n").join(ours, on="figure_id", rsuffix="_ours")
+
+
+def test_key_figures_values_match_the_second_transcription(key_figure_pairs):
+    for row in key_figure_pairs.itertuples():
+        assert row.value == _their_number(row.value_as_printed), row.figure_id
+        high = _their_number(row.value_high_as_printed)
+        assert (pd.isna(row.value_high) and high is None) or row.value_high == high, row.figure_id
+        assert row.value_as_printed_ours in row.value_as_printed, row.figure_id
+
+
+def test_key_figures_units_match_the_second_transcription(key_figure_pairs):
+    theirs = key_figure_pairs.unit.where(~key_figure_pairs.unit.isin(THEIR_COUNTS), "count")
+    assert dict(zip(key_figure_pairs.figure_id, key_figure_pairs.unit_ours, strict=True)) == dict(
+        zip(key_figure_pairs.figure_id, theirs, strict=True)
+    )
+
+
+def test_key_figures_quotes_point_to_the_same_place_in_the_paper(key_figure_pairs):
+    from conftest import PAPER
+
+    if not PAPER.is_file():
+        pytest.skip(f"the paper is not beside the project ({PAPER})")
+    paper = PAPER.read_text(encoding="utf-8")
+    for row in key_figure_pairs.itertuples():
+        theirs, ours = paper.find(row.quote), paper.find(row.quote_ours)
+        assert theirs >= 0 and ours >= 0, row.figure_id
+        # The two quotes may be cut differently, but they must share characters of one passage.
+        assert theirs < ours + len(row.quote_ours) and ours < theirs + len(row.quote), row.figure_id
+
+
+# Where the two readings name different footnotes, and why. Stalin's block quotation is cited by
+# footnote 18 after the quotation ends, in the next paragraph, where the second reader's rule
+# ("a footnote in the same paragraph") did not look. The others are issue 13: these figures point
+# to the footnote that gives the full citation (27, 49), not to the "Ibid." or repeated citation
+# the paper attaches to their sentence (29, 31, 33, 34, 50, 52). When issue 13 is done this list
+# shrinks to Stalin's rows; a new disagreement fails the test.
+KNOWN_FOOTNOTE_DISAGREEMENTS = {
+    "stalin_us_tied_down_years": ("", "fn18"),
+    "stalin_armies_within_years": ("", "fn18"),
+    "stalin_combat_ready_period": ("", "fn18"),
+    "chinese_pows_of_offer": ("29", "fn27"),
+    "un_coalition_countries": ("31", "fn27"),
+    "zhou_war_another_year": ("33", "fn27"),
+    "world_war_staved_off": ("33", "fn27"),
+    "germany_conquered_france": ("34", "fn27"),
+    "us_war_in_korea_years": ("34", "fn27"),
+    "artificial_limb_specialists": ("50", "fn49"),
+    "underground_defense_plants": ("52", "fn49"),
+}
+
+
+def test_key_figures_footnotes_match_the_second_transcription_or_are_known(key_figure_pairs):
+    ours = key_figure_pairs.source_id.str.removeprefix("fn").where(key_figure_pairs.source_id.str.startswith("fn"), "")
+    differ = key_figure_pairs[ours != key_figure_pairs.footnote]
+    assert dict(zip(differ.figure_id, zip(differ.footnote, differ.source_id, strict=True), strict=True)) == KNOWN_FOOTNOTE_DISAGREEMENTS
