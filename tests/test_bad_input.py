@@ -203,11 +203,11 @@ FAULTS = [
         "key_figures.csv",
         '"50,000",,,t,1951-10',
         '"50,000",,,tonnes,1951-10',
-        15,
+        20,  # the flour gift's line in raw/key_figures.csv
         "unit",
         "raw/units.csv",
     ),
-    Fault("period not in ISO 8601", "key_figures.csv", '"50,000",,,t,1951-10', '"50,000",,,t,Oct 1951', 15, "period", "text matching"),
+    Fault("period not in ISO 8601", "key_figures.csv", '"50,000",,,t,1951-10', '"50,000",,,t,Oct 1951', 20, "period", "text matching"),
     Fault(
         "caveat about a row that does not exist",
         "caveats.csv",
