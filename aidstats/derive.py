@@ -159,7 +159,7 @@ def key_figures(frame: pd.DataFrame, frames: dict, shown_as: str):
 
 
 def caveats(frame: pd.DataFrame, frames: dict, shown_as: str):
-    """A caveat's row and column must exist in the table it names."""
+    """A caveat's column, and each row its row_key names, must exist in the table it names."""
     problems = []
     for line, row in frame.iterrows():
         table = frames.get(row["table"])
@@ -167,12 +167,14 @@ def caveats(frame: pd.DataFrame, frames: dict, shown_as: str):
             continue  # that table failed and is reported
         if pd.notna(row["column_name"]) and row["column_name"] not in table.columns:
             problems.append(InputProblem(shown_as, int(line), "column_name", show(row["column_name"]), f"a column of {row['table']}"))
-        if pd.notna(row["row_key"]):
-            key, _, value = row["row_key"].partition("=")
+        # A doubt may concern several rows (a possible double count spans five lines),
+        # so row_key holds one or more column=value keys separated by ";".
+        for named in [] if pd.isna(row["row_key"]) else row["row_key"].split(";"):
+            key, _, value = named.partition("=")
             if key not in table.columns or not _has_value(table[key], value):
-                problems.append(
-                    InputProblem(shown_as, int(line), "row_key", show(row["row_key"]), f"column=value naming a row of {row['table']}")
-                )
+                # An empty key (as after a trailing ";") is shown as the whole cell.
+                found = show(named or row["row_key"])
+                problems.append(InputProblem(shown_as, int(line), "row_key", found, f"column=value naming a row of {row['table']}"))
     return frame, problems
 
 

@@ -392,7 +392,9 @@ class ReconstructionEnterprises(pa.DataFrameModel):
     industry: Text = column("Industry", "Its branch of industry (added by aidstats from the printed name).")
     arrangement: Enum = column(
         "Arrangement",
-        "How the Soviet Union was to take part: restoration as its share of the work, or a proposed Soviet-Korean joint share society.",
+        "What the DPRK intended to ask of the Soviet Union, as Suzdalev reported it: to restore the enterprise as the Soviet share of "
+        "the work (soviet_restoration), or to create a Soviet-Korean joint share society to restore it (proposed_joint_share_society); "
+        "a request the DPRK meant to make, not a Soviet commitment.",
         isin=["soviet_restoration", "proposed_joint_share_society"],
     )
     source_id: Text = source_column()
@@ -400,10 +402,12 @@ class ReconstructionEnterprises(pa.DataFrameModel):
 
     class Config:
         name = "reconstruction_enterprises"
-        title = "Enterprises the USSR was to restore after the armistice"
+        title = "Enterprises the DPRK meant to ask the USSR to restore after the armistice"
         description = (
-            "The six large enterprises that were to be the Soviet Union's share of postwar reconstruction, and the Aoji liquid fuel plant "
-            "Kim Il Sung meant to propose as a Soviet-Korean joint share society, as reported by Suzdalev on 7 August 1953 (footnote 55)."
+            "The six large enterprises the DPRK intended to ask the Soviet Union to restore as its share of postwar reconstruction, and "
+            "the Aoji liquid fuel plant Kim Il Sung intended to ask it to restore through a Soviet-Korean joint share society, as "
+            "Suzdalev reported on 7 August 1953 (footnote 55). They are requests the DPRK intended to make, as Suzdalev understood "
+            "them, not Soviet commitments (see the caveat soviet_share_intended)."
         )
         strict = True
         coerce = True
@@ -413,7 +417,10 @@ class Caveats(pa.DataFrameModel):
     caveat_id: Text = column("Caveat ID", "Stable identifier.", str_matches=r"^[a-z0-9_]+$")
     table: Enum = column("Table", "The table concerned.", isin=TABLE_NAMES)
     row_key: Text = column(
-        "Row", "The row concerned as column=value (its primary key); empty for the whole table.", nullable=True, str_matches=r"^[a-z_]+=.+$"
+        "Row",
+        "The rows concerned, each as column=value (its primary key), several separated by ';'; empty for the whole table.",
+        nullable=True,
+        str_matches=r"^[a-z_]+=.+$",
     )
     column_name: Text = column("Column", "The column concerned; empty for whole rows.", nullable=True)
     issue: Text = column("Issue", "What is wrong or doubtful in the source.")

@@ -176,7 +176,7 @@ FAULTS = [
         "caveats.csv",
         "Delo 828[9],\"delo is kept as printed, '828[9]'.\"\n",
         "Delo 828",
-        23,
+        49,  # the last line of raw/caveats.csv
         "treatment",
         "a cut-off line",
     ),
