@@ -1,13 +1,14 @@
-"""The ``aidstats`` command line: build, validate, list, show, cite, dashboard, package, download, site.
+"""The ``aidstats`` command line: build, validate, list, show, cite, dashboard, package, download, site, diff.
 
 Heavy libraries are imported inside each command, so ``aidstats --help``
 and ``aidstats list`` stay quick.
 
 Errors a user can cause never show a traceback.  A command that cannot do its
-work (a missing folder, a file where a folder should be, a failed download)
-prints one line starting "Error:" on stderr and exits with status 1; a
-command line that is wrong (an unknown command, option or table, or a bad
-option value) prints one such line and exits with status 2.  Problems found
+work (a missing folder, a file where a folder should be, a failed download,
+a library that only an extra installs) prints one line starting "Error:" on
+stderr and exits with status 1; a command line that is wrong (an unknown
+command, option or table, or a bad option value) prints one such line and
+exits with status 2.  Problems found
 in the data itself (by ``build``, ``validate`` or a download's verification)
 are listed one per line under a line that says how many there are.
 
@@ -25,6 +26,7 @@ from typing import NoReturn
 import typer
 from typer.core import TyperGroup
 
+from .extras import missing_extra, require
 from .metadata import VERSION
 
 # Recent typer vendors click (as typer._click); reach its exception classes
@@ -57,6 +59,12 @@ class _OneLineErrors(TyperGroup):
             code = _say("aborted", 1)
         except OSError as err:
             code = _say(_os_error(err, "cannot go on"), 1)  # a file or folder a command needed
+        except ImportError as err:
+            # A library of an extra not installed (`pip install aidstats` has none); any other means a broken install or a bug.
+            missing = missing_extra(err)
+            if missing is None:
+                raise
+            code = _say(str(missing), 1)
         sys.exit(code or 0)
 
 
@@ -149,6 +157,7 @@ def _load(name: str, root: Path):
 @app.command()
 def build(root: Path | None = RootOption) -> None:
     """Build clean/ and datapackage.json from raw/; on any input error, change nothing."""
+    require("build")
     folder = _project(root)  # before the heavy imports, so a mistyped folder is reported at once
     from .build import build as run_build
     from .errors import BuildError
@@ -167,6 +176,7 @@ def build(root: Path | None = RootOption) -> None:
 @app.command()
 def validate(root: Path | None = RootOption) -> None:
     """Check clean/ and datapackage.json against a fresh build, pandera and frictionless."""
+    require("build")
     folder = _project(root)
     from .errors import BuildError
     from .validate import validate_package
@@ -262,6 +272,7 @@ def dashboard(
     cdn: bool = typer.Option(False, "--cdn", help="Link plotly.js from its CDN (a small file that needs the network)."),
 ) -> None:
     """Write one HTML page with every chart, the citation and the caveats; works offline."""
+    require("viz")
     folder = output.resolve().parent
     if not folder.is_dir():
         found = "a file, not a folder" if folder.exists() else "no such folder"
@@ -302,6 +313,7 @@ def download(
     timeout: float = typer.Option(30.0, "--timeout", callback=_positive, help="Seconds to wait for the server (more than 0)."),
 ) -> None:
     """Download the published data package, verify every file, and keep a cached copy."""
+    require("download")
     from .fetch import DownloadError
     from .fetch import download as fetch
 
@@ -316,11 +328,40 @@ def download(
 @app.command()
 def site(output: Path = typer.Option(Path("site"), "-o", "--output", help="Folder to write the website into.", file_okay=False)) -> None:
     """Write a static website: every table, its charts and downloads, and the source of every value."""
+    require("viz")  # now, not part way through: the site first copies its assets, then needs Jinja2
     from .site import build_site
 
     with _os_errors("cannot make the site"):
         folder = build_site(output)
     typer.echo(f"wrote {folder / 'index.html'}")
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="The older package: a folder, its datapackage.json, a release .zip, or a URL."),
+    new: str = typer.Argument(..., help="The newer package, in any of the same forms."),
+    json_file: Path | None = typer.Option(None, "--json", help="Also write the differences to this file as JSON.", dir_okay=False),
+) -> None:
+    """Say what changed from OLD to NEW: tables, rows by primary key, and every changed cell as old → new.
+
+    Values are compared as the CSV files print them. The exit status is 0
+    whether or not the packages differ (1 and 2 mean an error); read the
+    statuses in the --json file to act on differences in a script.
+    """
+    from .diff import DiffError, diff_packages, render_json, render_text
+    from .fetch import DownloadError
+
+    try:
+        with _os_errors("cannot compare the packages"):
+            result = diff_packages(old, new)
+    except DiffError as err:
+        _fail(str(err))
+    except DownloadError as err:
+        _fail(f"download failed: {err}")
+    if json_file is not None:
+        with _os_errors(f"cannot write {json_file}"):
+            json_file.write_bytes(render_json(result).encode("utf-8"))
+    typer.echo(render_text(result), nl=False)
 
 
 def main() -> None:

@@ -54,6 +54,12 @@ CASES = [
     ("download: time not a number", "download --timeout soon", 2, "'--timeout'"),
     ("site: output folder is a file", "site -o {file}", 2, "is a file"),
     ("site: output inside a file", "site -o {file}/site", 1, "cannot make the site: Not a directory: {file}/site"),
+    ("diff: missing input folder", "diff {tmp}/missing {tmp}", 1, "no such folder or file: {tmp}/missing"),
+    ("diff: folder without a package", "diff {tmp} {tmp}", 1, "no data package at {tmp}: expected a data package folder"),
+    ("diff: input is a plain file", "diff {file} {tmp}", 1, "no data package at {file}"),
+    ("diff: one package only", "diff {tmp}", 2, "Missing argument 'new'"),
+    ("diff: JSON output inside a file", f"diff {ROOT} {ROOT} --json {{file}}/d.json", 1, "cannot write {file}/d.json: Not a directory"),
+    ("diff: JSON output is a folder", f"diff {ROOT} {ROOT} --json {{tmp}}", 2, "is a directory"),
     ("unknown command", "nonsense", 2, "No such command 'nonsense'"),
 ]
 
