@@ -352,7 +352,11 @@ def main() -> None:
     text = report(imports, loads, builds, validates, repeats, when, loadavg)
     print(text)
     if not args.quick:
-        args.output.write_text(text, encoding="utf-8")
+        # benchmarks/install_size.py owns its own section at the end: keep it.
+        old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        marker = "<!-- install-size:start -->"
+        kept = old[old.index(marker) :] if marker in old else ""
+        args.output.write_text(text + (f"\n{kept}" if kept else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":
