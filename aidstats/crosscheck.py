@@ -7,6 +7,8 @@ Every problem names the file, CSV line (the frame's index), column and value.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .distinct import per_distinct
@@ -17,7 +19,9 @@ from .schemas import Table, raw_columns
 def duplicate_keys(table: Table, frame: pd.DataFrame, shown_as: str) -> list[InputProblem]:
     duplicated = frame[frame.duplicated(table.primary_key, keep=False)]
     by = table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key
-    lines_by_key = duplicated.groupby(by, dropna=False, sort=False).groups
+    # groupby leaves out rows with an empty key cell: they share no value with
+    # another row, and the not-empty check names them.
+    lines_by_key = duplicated.groupby(by, sort=False).groups
     problems = []
     for key, lines in lines_by_key.items():
         shown = ", ".join(map(str, key)) if isinstance(key, tuple) else str(key)
@@ -67,7 +71,7 @@ def foreign_key_problems(table: Table, frame: pd.DataFrame, frames: dict, shown_
 
 
 def quote_problems(table: Table, frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:
-    """Every quote occurs verbatim in the source; every printed figure occurs in its quote."""
+    """Every quote occurs verbatim in the source; every printed figure occurs in its quote, whole."""
     if "quote" not in frame.columns:
         return citation_problems(frame, source_text, shown_as) if table.name == "sources" else []
     quotes = frame["quote"]
@@ -78,18 +82,32 @@ def quote_problems(table: Table, frame: pd.DataFrame, source_text: str, shown_as
     ]
     checked = frame[found & quotes.notna()]
     for name in table.printed_in_quote:
-        inside = per_distinct(checked[[name, "quote"]], lambda value, quote: value in quote).fillna(True).astype(bool)
+        inside = per_distinct(checked[[name, "quote"]], _occurs_whole).fillna(True).astype(bool)
         problems += [
             InputProblem(
                 shown_as,
                 int(line),
                 name,
                 show(checked.at[line, name]),
-                f"text that occurs in this row's quote {checked.at[line, 'quote']!r}",
+                f"text that occurs in this row's quote {checked.at[line, 'quote']!r}, not as part of a longer number or word",
             )
             for line in checked.index[~inside]
         ]
     return problems
+
+
+def _occurs_whole(value: str, quote: str) -> bool:
+    """Whether ``value`` occurs in ``quote`` other than as part of a longer number or word.
+
+    A plain substring test would accept a figure with a dropped digit ("52" in
+    "452 of the prewar total"), so the characters either side must not continue it.
+
+    >>> _occurs_whole("452", "452 of the prewar total"), _occurs_whole("52", "452 of the prewar total")
+    (True, False)
+    >>> _occurs_whole("346", "5,346 tons"), _occurs_whole("52", "52.7%")
+    (False, False)
+    """
+    return re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(value)}(?!\w)(?![.,]\d)", quote) is not None
 
 
 def citation_problems(frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:
