@@ -449,7 +449,7 @@ class Table:
     model: type[pa.DataFrameModel]
     primary_key: list[str]
     foreign_keys: list[ForeignKey] = field(default_factory=list)
-    # Columns whose text must occur verbatim in the row's quote.
+    # Columns whose text must occur in the row's quote as a whole word or number (not inside a longer one).
     printed_in_quote: list[str] = field(default_factory=list)
     # Tables its computed columns are looked up in (besides its foreign keys).
     uses: list[str] = field(default_factory=list)
