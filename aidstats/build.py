@@ -40,6 +40,11 @@ def read_source_text(root: Path) -> dict[str, str]:
 
 def build_tables(root: Path) -> dict[str, pd.DataFrame]:
     """Read, check and derive every table; raise BuildError listing all problems."""
+    if not (root / "raw").is_dir():  # a mistyped --root is named, not taken for an empty raw/
+        missing = root / "raw" if root.is_dir() else root
+        raise BuildError(
+            [InputProblem(str(missing), None, None, "no such folder", "a project folder holding raw/ (the transcribed tables)")]
+        )
     source_text = "\n".join(read_source_text(root).values())
     frames: dict[str, pd.DataFrame] = {}
     problems: list[InputProblem] = []
@@ -93,24 +98,29 @@ def _raw_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
         elif str(dtype).startswith("datetime"):
             dtype = pd.StringDtype()
             checks.append(pa.Check(_is_iso_date, error="a real date written YYYY-MM-DD"))
-        columns[name] = pa.Column(dtype, checks=checks, nullable=column.nullable, coerce=True, name=name)
-    return pa.DataFrameSchema(columns, strict=True, coerce=True)
+        columns[name] = pa.Column(dtype, checks=checks, nullable=column.nullable)
+    return pa.DataFrameSchema(columns, strict=True, coerce=True)  # names each column by its key; coerces them all
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
+    # The format alone lets "1951-1-1" through; the pattern holds the digits to YYYY-MM-DD.
+    written = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    return written & pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
 
 
 def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, shown_as: str, typed_as: pd.DataFrame) -> pd.DataFrame:
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise BuildError(_problems_from_pandera(err.failure_cases, schema, shown_as, typed_as)) from None
+        raise BuildError(_problems_from_pandera(err.failure_cases, schema, shown_as, typed_as, frame)) from None
 
 
-def _problems_from_pandera(cases: pd.DataFrame, schema: pa.DataFrameSchema, shown_as: str, typed_as: pd.DataFrame) -> list[InputProblem]:
+def _problems_from_pandera(
+    cases: pd.DataFrame, schema: pa.DataFrameSchema, shown_as: str, typed_as: pd.DataFrame, checked: pd.DataFrame
+) -> list[InputProblem]:
     """One problem per failing cell (or row, for a rule across columns),
-    showing values as typed in raw/: pandera reports them after coercion."""
+    showing values as typed in raw/, and computed values as the checked frame
+    holds them: pandera reports them after coercion, a whole number 0 as 0.0."""
     coerce_failed = cases["check"].astype(str).str.startswith("coerce_dtype").any()
     row_rules = {check.error for check in schema.checks}
     problems = []
@@ -123,8 +133,11 @@ def _problems_from_pandera(cases: pd.DataFrame, schema: pa.DataFrameSchema, show
             problems.append(_row_rule_problem(check, line, schema, shown_as, typed_as))
             continue
         column = case.column if case.column in schema.columns else None
-        typed = column and line in typed_as.index and column in typed_as.columns
-        found = show(typed_as.at[line, column]) if typed else show(case.failure_case)
+        found = show(case.failure_case)
+        for frame in (typed_as, checked):  # as typed if it was typed, else as computed
+            if column and line in frame.index and column in frame.columns:
+                found = show(frame.at[line, column])
+                break
         expected = _expected(check, schema.columns.get(column))
         problems.append(InputProblem(shown_as, line, _named(column, schema), found, expected))
     return problems
@@ -245,22 +258,50 @@ def write_outputs(frames: dict[str, pd.DataFrame], root: Path) -> None:
 def _swap_in(staging: Path, root: Path) -> None:
     """Replace clean/ and datapackage.json together; on failure put the old ones back."""
     clean, old = root / "clean", staging / "clean.old"
-    had_clean = clean.exists()
-    if had_clean:
-        os.replace(clean, old)
     try:
+        if clean.exists():
+            os.replace(clean, old)
         os.replace(staging / "clean", clean)
         os.replace(staging / "datapackage.json", root / "datapackage.json")
-    except BaseException:
-        if clean.exists() and had_clean:
+    except BaseException as err:
+        # Undo by looking at what moved, so a failure at any of the three renames
+        # (or a first build, with no old clean/) ends where it began.
+        if not (staging / "clean").exists():
             shutil.rmtree(clean)
-        if had_clean:
+        if old.exists():
             os.replace(old, clean)
+        if isinstance(err, OSError):
+            raise OSError(
+                f"could not move the new clean/ and datapackage.json into {root} ({err}); "
+                "clean/ and datapackage.json are as they were before the build"
+            ) from err
         raise
 
 
 def build(root: Path) -> dict[str, pd.DataFrame]:
-    """Build the package under ``root`` from ``root/raw``; return the tables."""
+    """Build the package under ``root`` from ``root/raw``; return the tables.
+
+    Parameters
+    ----------
+    root : Path
+        The project folder: ``root/raw`` is read, ``root/clean`` and
+        ``root/datapackage.json`` are written.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Every table, checked and with its computed columns, by name.
+
+    Raises
+    ------
+    BuildError
+        If ``root`` or ``root/raw`` does not exist, or the raw input has
+        problems; every problem is listed and nothing is written.
+    OSError
+        If the outputs cannot be written or moved into place; ``clean/`` and
+        ``datapackage.json`` are then left as they were (unless putting the old
+        ones back fails as well).
+    """
     frames = build_tables(root)
     write_outputs(frames, root)
     return frames

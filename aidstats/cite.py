@@ -13,11 +13,9 @@ from . import metadata
 from .loader import load, resource
 
 
-def _documents(name: str | None) -> pd.DataFrame:
-    """The sources behind a table (all archival documents for the whole package)."""
+def _documents(name: str) -> pd.DataFrame:
+    """The documents a table's sources name, in the sources table's order (the paper left out)."""
     sources = load("sources")
-    if name is None:
-        return sources[sources["kind"] != "paper"]
     cited = [s["path"].partition("#")[2] for s in resource(name).get("sources", [])]
     return sources[sources["source_id"].isin(cited) & (sources["kind"] != "paper")]
 
@@ -37,8 +35,10 @@ def citation_text(name: str | None = None) -> str:
     lines = [metadata.CITATION]
     if name is not None:
         resource(name)  # an unknown name raises, listing the valid ones
-        lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
         documents = _documents(name)
+        if documents.empty:
+            return "\n".join([*lines, "", f"Table {name} cites no document besides the paper."])
+        lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
         for row in documents.itertuples():
             lines.append(f"  footnote {row.footnote}: {row.citation}")
         # A citation that is itself damaged or doubtful says so where it is printed.
@@ -50,8 +50,27 @@ def citation_text(name: str | None = None) -> str:
     return "\n".join(lines)
 
 
+# LaTeX typesets BibTeX fields, so a character it treats specially is written as
+# the command that prints it.  Braces become commands too: BibTeX matches every
+# brace, even an escaped one, so "\{" alone would unbalance the entry.
+_LATEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+
+
 def _bib(value: str) -> str:
-    return "{" + str(value).replace("{", "\\{").replace("}", "\\}") + "}"
+    return "{" + str(value).translate(_LATEX) + "}"
 
 
 def citation_bibtex(name: str | None = None) -> str:

@@ -2,83 +2,49 @@
 
 plotly.js is embedded once in the page (not once per chart), so the file
 works offline; ``cdn=True`` links it from the plotly CDN instead, for a small
-file that needs the network.
+file that needs the network.  The page is rendered from a Jinja2 template
+with autoescaping, so text from the data is shown as text, never as markup.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-from . import metadata
-from .figures import CHARTS
+from .figures import CHARTS, chart_html
 from .loader import descriptor, load
-
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-{plotlyjs}
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }}
-figure {{ margin: 2em 0; }} figcaption {{ color: #444; }}
-.citation {{ background: #f4f4f4; padding: .8em; }} li {{ margin-bottom: .4em; }}
-</style>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<p>Data version {version}. {description}</p>
-<p class="citation">Cite as: {citation}</p>
-</header>
-<main>
-{charts}
-<section id="caveats">
-<h2>Caveats</h2>
-<ul>
-{caveats}
-</ul>
-</section>
-</main>
-</body>
-</html>
-"""
+from .site import render_template
 
 
-def _plotlyjs(cdn: bool) -> str:
+def render(cdn: bool = False, root: Path | None = None) -> str:
+    """The dashboard page as a string.
+
+    Parameters
+    ----------
+    cdn
+        Link plotly.js from the plotly CDN instead of embedding it.
+    root
+        The package folder the charts, caveats, version and citation come
+        from; by default the bundled package.
+    """
     import plotly
+    from markupsafe import Markup
     from plotly.offline import get_plotlyjs
 
-    if cdn:
-        return f'<script src="https://cdn.plot.ly/plotly-{plotly.__version__}.min.js" charset="utf-8"></script>'
-    return f'<script type="text/javascript">{get_plotlyjs()}</script>'
-
-
-def render(cdn: bool = False) -> str:
-    """The dashboard page as a string."""
-    package = descriptor()
-    charts = []
-    for name, (make, caption) in CHARTS.items():
-        chart = make().to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", config={"responsive": True})
-        charts.append(f'<figure id="{name}" class="chart">\n{chart}\n<figcaption>{html.escape(caption)}</figcaption>\n</figure>')
-    caveats = [
-        f"<li><strong>{html.escape(row.table)}</strong>: {html.escape(row.issue)} <em>{html.escape(row.treatment)}</em></li>"
-        for row in load("caveats").itertuples()
-    ]
-    return PAGE.format(
-        title=html.escape(metadata.TITLE),
-        version=html.escape(package["version"]),
-        description=html.escape(package["description"]),
-        citation=html.escape(metadata.CITATION),
-        plotlyjs=_plotlyjs(cdn),
-        charts="\n".join(charts),
-        caveats="\n".join(caveats),
+    package = descriptor(root)
+    return render_template(
+        "one_page_dashboard.html",
+        title=package["title"],
+        package=package,
+        plotly_cdn=f"https://cdn.plot.ly/plotly-{plotly.__version__}.min.js" if cdn else None,
+        plotly_js=None if cdn else Markup(get_plotlyjs()),
+        # Plotly's own markup: its JSON escapes "<" and ">", and the chart functions made data text plain.
+        charts=[{"name": name, "html": Markup(chart_html(name, root)), "caption": caption} for name, (_, caption) in CHARTS.items()],
+        caveats=load("caveats", root).to_dict("records"),
     )
 
 
-def write(path: Path, cdn: bool = False) -> Path:
+def write(path: Path, cdn: bool = False, root: Path | None = None) -> Path:
+    """Write the dashboard of the package in ``root`` (default: the bundled one) to ``path``; return ``path``."""
     path = Path(path)
-    path.write_text(render(cdn), encoding="utf-8")
+    path.write_text(render(cdn, root), encoding="utf-8")
     return path

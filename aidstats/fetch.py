@@ -1,50 +1,138 @@
-"""Download the published data package, verified, cached, and safe.
+"""Download the published data package: verified, cached per URL, and safe.
 
-Every file is checked against the ``bytes`` and ``sha256`` that
-``datapackage.json`` gives for it before it is used; files are fetched into a
-staging folder and moved into the destination only once all of them are
-verified, so nothing partial or unverified is ever left there.  Paths that
-would escape the destination are refused, in descriptors and in archives.
-HTTP downloads go through pooch.
+What is checked
+    Every file against the ``bytes`` and ``sha256`` that ``datapackage.json``
+    gives for it.  A release archive is also checked as a whole: the default
+    release against the sha256 the installed aidstats records for it
+    (``aidstats/registry.txt``, pooch's registry model), any other ``.zip``
+    against the ``<zip>.sha256`` published beside it, if the server has one.
+What is reused
+    A folder (``dest``, or the cache's folder for the URL, named by the URL's
+    sha256) is answered without the network only if it records that it came
+    from the same URL, its ``datapackage.json`` is unchanged since, and every
+    file still matches the descriptor.  One URL is never answered with
+    another's files.
+What a failure leaves
+    Nothing: files are fetched into a staging folder beside the destination
+    and moved in only once all are verified, and no folder is created for a
+    download that fails.  Paths that would leave the destination are refused.
+How failures are named
+    A refused connection, a name that does not resolve, a time-out, an HTTP
+    status and a truncated body each say so.  pooch asks again (its
+    ``retry_if_failed``: twice, after 1 s and then 2 s) after any network
+    failure but two that asking again would not change: an HTTP status other
+    than 408, 425, 429, 500, 502, 503 and 504, and a name the resolver says
+    does not exist.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
+import socket
 import stat
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlparse
 
 from . import metadata
 
 ENV_URL = "AIDSTATS_DATA_URL"
+ENV_CACHE = "AIDSTATS_CACHE_DIR"
 DESCRIPTOR = "datapackage.json"
+# Written into a downloaded folder: the URL it came from and its descriptor's sha256.
+ORIGIN = ".aidstats-origin.json"
+RETRIES = 2  # pooch waits 1 s, then 2 s
+TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
+NOT_FOUND = frozenset({404, 410})
+EVERY_FILE = "every file's size and sha256 match datapackage.json"
+
+log = logging.getLogger(__name__)
 
 
 class DownloadError(Exception):
-    """A download failed; the message says what, expected versus found, and what was done."""
+    """A download failed; the message says what, expected versus found, and what was done.
+
+    Attributes
+    ----------
+    kind : str
+        What failed, in a word: ``"refused"``, ``"unresolved"``, ``"timeout"``,
+        ``"truncated"``, ``"not-found"``, ``"http"``, ``"network"``, ``"hash"``,
+        ``"unsafe"``, ``"invalid"`` or ``"local"``.
+    """
+
+    def __init__(self, message: str, kind: str = "invalid"):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What :func:`retrieve` did.
+
+    Attributes
+    ----------
+    folder : pathlib.Path
+        The folder holding ``datapackage.json`` and ``clean/``.
+    url : str
+        The URL asked for.
+    cached : bool
+        True if a verified copy already in ``folder`` was used and nothing was downloaded.
+    checked : str
+        What the package was checked against, in words.
+    stale : str or None
+        Why a copy already in ``folder`` was not used, or None if there was none.
+    """
+
+    folder: Path
+    url: str
+    cached: bool
+    checked: str
+    stale: str | None = None
+
+    @property
+    def message(self) -> str:
+        """One line for a person: whether it downloaded, where the package is, and what was checked."""
+        if self.cached:
+            return f"used the verified copy of {self.url} in {self.folder} (nothing downloaded): {self.checked}"
+        why = f" (the copy there was not used: {self.stale})" if self.stale else ""
+        return f"downloaded {self.url} into {self.folder}{why}: {self.checked}"
+
+
+def release_url() -> str:
+    """Where the release archive of the installed version is published."""
+    return metadata.RELEASE_URL.format(version=metadata.VERSION)
 
 
 def default_url() -> str:
-    """The release archive of the installed version, unless AIDSTATS_DATA_URL says otherwise."""
-    return os.environ.get(ENV_URL) or metadata.RELEASE_URL.format(version=metadata.VERSION)
+    """The URL in ``AIDSTATS_DATA_URL`` if set, else :func:`release_url`."""
+    return os.environ.get(ENV_URL) or release_url()
 
 
 def cache_dir() -> Path:
-    """Where verified copies are kept, one folder per version."""
+    """This version's cache: ``$AIDSTATS_CACHE_DIR/<version>``, else pooch's user cache folder for aidstats, ``/<version>``."""
     import pooch
 
-    return Path(pooch.os_cache("aidstats")) / metadata.VERSION
+    return Path(os.environ.get(ENV_CACHE) or pooch.os_cache("aidstats")) / metadata.VERSION
+
+
+def cache_folder(url: str) -> Path:
+    """The cache's folder for ``url``: one per URL, named by the sha256 of the URL."""
+    return cache_dir() / hashlib.sha256(url.encode()).hexdigest()
 
 
 def download(url: str | None = None, dest: str | os.PathLike | None = None, force: bool = False, timeout: float = 30.0) -> Path:
     """Fetch a data package (its ``datapackage.json`` or a release ``.zip``) and verify it.
+
+    Calls :func:`retrieve` and logs its message (whether it downloaded or used a
+    verified copy) on the ``aidstats.fetch`` logger at INFO level.
 
     Parameters
     ----------
@@ -52,44 +140,113 @@ def download(url: str | None = None, dest: str | os.PathLike | None = None, forc
         ``https://``, ``http://`` or ``file://`` URL of a ``datapackage.json`` or of a
         release archive. Defaults to :func:`default_url`.
     dest : path, optional
-        Folder to put the package in. Defaults to the per-version cache folder.
+        Folder to put the package in. Defaults to :func:`cache_folder` of the URL.
     force : bool
-        Download again even if ``dest`` already holds a verified copy.
+        Download again even if ``dest`` already holds a verified copy from this URL.
     timeout : float
-        Seconds to wait for the server before giving up.
+        Seconds to wait for the server before giving up (30 by default).
 
     Returns
     -------
     pathlib.Path
         The folder holding ``datapackage.json`` and ``clean/``.
+
+    Raises
+    ------
+    DownloadError
+        If the package cannot be fetched or fails verification; nothing is left behind.
     """
+    fetched = retrieve(url, dest, force=force, timeout=timeout)
+    log.info(fetched.message)
+    return fetched.folder
+
+
+def retrieve(url: str | None = None, dest: str | os.PathLike | None = None, force: bool = False, timeout: float = 30.0) -> Fetched:
+    """Like :func:`download`, but return a :class:`Fetched` that says what was done.
+
+    Parameters and errors are those of :func:`download`.
+    """
+    from_env = url is None and bool(os.environ.get(ENV_URL))
     url = url or default_url()
-    dest = Path(dest) if dest else cache_dir()
-    if not force and (dest / DESCRIPTOR).is_file() and not verify(dest):
-        return dest  # a verified copy: no network needed
-    dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".aidstats-download-", dir=dest) as folder:
-        staging = Path(folder) / "package"
-        staging.mkdir()
+    folder = Path(dest) if dest is not None else cache_folder(url)
+    there = (folder / DESCRIPTOR).is_file()
+    stale = _copy_problem(folder, url) if there else None
+    if there and stale is None and not force:
+        return Fetched(folder, url, cached=True, checked=EVERY_FILE)
+    try:
+        checked = _download(url, folder, timeout)
+    except DownloadError as err:
+        raise DownloadError(_explain(err, url, folder, from_env), err.kind) from None
+    return Fetched(folder, url, cached=False, checked=checked, stale=stale)
+
+
+def _explain(err: DownloadError, url: str, folder: Path, from_env: bool) -> str:
+    first, *rest = str(err).split("\n")
+    message = "\n".join([f"{first}; nothing was saved in {folder}", *rest])
+    if url == release_url() and err.kind in ("not-found", "refused", "unresolved"):
+        return (
+            f"the release archive of aidstats {metadata.VERSION} is not available at {url} ({message}). "
+            f"Download a package by its URL instead (`aidstats download URL`, or aidstats.download(url)), "
+            f"or set {ENV_URL} to that URL"
+        )
+    return f"{message} (the URL {url} is from {ENV_URL})" if from_env else message
+
+
+def _copy_problem(folder: Path, url: str) -> str | None:
+    """Why the copy in ``folder`` cannot answer ``url``, or None if it can."""
+    try:
+        origin = json.loads((folder / ORIGIN).read_bytes())
+        came_from, recorded = origin["url"], origin["datapackage_sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "it does not record the URL it came from"
+    if came_from != url:
+        return f"it was downloaded from {came_from}, not from {url}"
+    if recorded != _sha256(folder / DESCRIPTOR):
+        return f"its {DESCRIPTOR} changed after it was downloaded"
+    problems = verify(folder)
+    return "; ".join(problems) if problems else None
+
+
+def _download(url: str, folder: Path, timeout: float) -> str:
+    """Fetch, verify and move in; return what the package was checked against."""
+    if urlparse(url).scheme not in ("https", "http", "file"):
+        raise DownloadError(f"cannot download {url!r}: expected an https://, http:// or file:// URL")
+    if folder.exists() and not folder.is_dir():
+        raise DownloadError(f"{folder} is a file, not a folder", "local")
+    # Stage in the nearest folder that exists: on the destination's file system, so moving
+    # in is a rename, and creating nothing that a failure would have to clean up.
+    anchor = next(p for p in (folder, *folder.parents) if p.is_dir())
+    try:
+        staging_root = Path(tempfile.mkdtemp(prefix=".aidstats-download-", dir=anchor))
+    except OSError as err:
+        raise DownloadError(f"cannot write in {anchor} ({err.strerror})", "local") from None
+    try:
+        staging = staging_root / "package"
         if urlparse(url).path.endswith(".zip"):
-            _fetch_archive(url, staging, dest, timeout)
+            checked = _get_archive(url, staging, timeout)
         else:
-            _fetch_package(url, staging, dest, timeout)
+            _get_package(url, staging, timeout)
+            checked = EVERY_FILE
         problems = verify(staging)
         if problems:
-            raise DownloadError(f"the package from {url} failed verification; nothing was saved in {dest}:\n  " + "\n  ".join(problems))
-        _move_in(staging, dest)
-    return dest
+            raise DownloadError(f"the package from {url} failed verification\n  " + "\n  ".join(problems), "hash")
+        _move_in(staging, folder, url)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+    return checked
 
 
 def verify(folder: Path) -> list[str]:
     """Problems with the package in ``folder``: unsafe paths, missing files, wrong sizes or hashes."""
     try:
-        descriptor = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        return [f"{DESCRIPTOR} cannot be read ({err})"]
+        descriptor = json.loads((folder / DESCRIPTOR).read_bytes())
+        resources = descriptor["resources"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return [f"{DESCRIPTOR} cannot be read ({type(err).__name__}: {err})"]
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        return [f"{DESCRIPTOR} has no list of resources"]
     problems = []
-    for resource in descriptor.get("resources", []):
+    for resource in resources:
         path = resource.get("path", "")
         try:
             relative = safe_path(path)
@@ -113,7 +270,8 @@ def safe_path(path: str) -> PurePosixPath:
     pure = PurePosixPath(path)
     if not path or "\\" in path or urlparse(path).scheme or pure.is_absolute() or ".." in pure.parts:
         raise DownloadError(
-            f"refused the path {path!r}: a package may only name files inside its own folder (no absolute paths, '..' or URLs)"
+            f"refused the path {path!r}: a package may only name files inside its own folder (no absolute paths, '..' or URLs)",
+            "unsafe",
         )
     return pure
 
@@ -122,101 +280,187 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _fetch(url: str, target: Path, known_hash: str | None, dest: Path, timeout: float) -> Path:
-    """One file from ``url`` to ``target``, checked against ``known_hash`` if given."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        source = Path(unquote(parsed.path))
-        if not source.is_file():
-            raise DownloadError(f"{source} does not exist (from {url}); nothing was saved in {dest}")
-        shutil.copyfile(source, target)
-        _check_hash(target, known_hash, url, dest)
-        return target
-    if parsed.scheme not in ("http", "https"):
-        raise DownloadError(f"cannot download {url!r}: expected an https://, http:// or file:// URL")
-    import pooch
-    import requests
-
-    pooch.get_logger().setLevel("WARNING")
-    downloader = pooch.HTTPDownloader(progressbar=sys.stderr.isatty(), timeout=timeout)
+def _get_package(url: str, staging: Path, timeout: float) -> None:
+    descriptor_file = _get(url, staging / DESCRIPTOR, timeout, None)
     try:
-        pooch.retrieve(url, known_hash=known_hash, fname=target.name, path=target.parent, downloader=downloader)
-    except requests.HTTPError as err:
-        code = err.response.status_code if err.response is not None else "error"
-        raise DownloadError(f"HTTP {code} for {url}: the server did not send the file; nothing was saved in {dest}") from None
-    except requests.Timeout:
-        raise DownloadError(
-            f"timed out after {timeout:g} s waiting for {url}; nothing was saved in {dest}. Try again, or pass a longer timeout"
-        ) from None
-    except requests.RequestException as err:
-        raise DownloadError(
-            f"the download of {url} broke off ({err}); the file is incomplete and was discarded; nothing was saved in {dest}"
-        ) from None
-    except ValueError as err:  # pooch: the hash does not match
-        raise DownloadError(
-            f"sha256 mismatch for {url}: expected {known_hash.removeprefix('sha256:')}, found {_hash_in(str(err))}. "
-            f"The download was deleted; nothing was saved in {dest}. The file on the server may be corrupt, or the descriptor out of date"
-        ) from None
-    return target
+        resources = json.loads(descriptor_file.read_bytes())["resources"]
+        files = [(safe_path(resource["path"]), resource.get("hash")) for resource in resources]
+    except (ValueError, KeyError, TypeError) as err:
+        raise DownloadError(f"{url} is not a {DESCRIPTOR} ({type(err).__name__}: {err})") from None
+    for relative, known in files:
+        expected = (known, f"the one {DESCRIPTOR} gives") if known else None
+        _get(urljoin(url, relative.as_posix()), staging / relative, timeout, expected)
 
 
-def _hash_in(message: str) -> str:
-    words = [w.strip(".,") for w in message.split()]
-    return next((w for w in reversed(words) if len(w) == 64 and all(c in "0123456789abcdef" for c in w)), "a different hash")
+def _get_archive(url: str, staging: Path, timeout: float) -> str:
+    from .release import known_hashes
 
-
-def _check_hash(path: Path, known_hash: str | None, url: str, dest: Path) -> None:
-    if known_hash and f"sha256:{_sha256(path)}" != known_hash:
-        found = _sha256(path)
-        path.unlink()
-        raise DownloadError(
-            f"sha256 mismatch for {url}: expected {known_hash.removeprefix('sha256:')}, found {found}. The copy was deleted; nothing was saved in {dest}"
-        )
-
-
-def _fetch_package(url: str, staging: Path, dest: Path, timeout: float) -> None:
-    descriptor_file = _fetch(url, staging / DESCRIPTOR, None, dest, timeout)
-    descriptor = json.loads(descriptor_file.read_text(encoding="utf-8"))
-    for resource in descriptor.get("resources", []):
-        relative = safe_path(resource.get("path", ""))
-        _fetch(urljoin(url, relative.as_posix()), staging / relative, resource.get("hash"), dest, timeout)
-
-
-def _fetch_archive(url: str, staging: Path, dest: Path, timeout: float) -> None:
-    archive = _fetch(url, staging.parent / "archive.zip", None, dest, timeout)
+    recorded = known_hashes().get(PurePosixPath(urlparse(url).path).name) if url == release_url() else None
+    if recorded:
+        known, source = recorded, f"the sha256 recorded for this release in aidstats {metadata.VERSION}"
+    else:
+        sidecar = urlparse(url)._replace(path=urlparse(url).path + ".sha256").geturl()
+        known, source = _published_hash(sidecar, staging.parent, timeout), sidecar
+    archive = _get(url, staging.parent / "archive.zip", timeout, (known, source) if known else None)
     try:
         with zipfile.ZipFile(archive) as zipped:
             _extract(zipped, staging)
     except zipfile.BadZipFile as err:
-        raise DownloadError(f"{url} is not a readable zip archive ({err}); nothing was saved in {dest}") from None
-    finally:
-        archive.unlink(missing_ok=True)
+        raise DownloadError(f"{url} is not a readable zip archive ({err})") from None
+    if known:
+        return f"the archive's sha256 matches {source}, and {EVERY_FILE}"
+    return f"no {source} is published, so the archive as a whole was not checked; {EVERY_FILE}"
+
+
+def _published_hash(url: str, folder: Path, timeout: float) -> str | None:
+    """The sha256 in the ``.sha256`` file at ``url``, or None if the server has none."""
+    try:
+        words = _get(url, folder / "archive.zip.sha256", timeout, None).read_bytes().split()
+    except DownloadError as err:
+        if err.kind == "not-found":
+            return None
+        raise
+    if not words or not re.fullmatch(rb"[0-9a-fA-F]{64}", words[0]):
+        found = repr(words[0][:70]) if words else "an empty file"
+        raise DownloadError(f"{url} does not hold a sha256: expected 64 hexadecimal digits, found {found}")
+    return words[0].decode()
+
+
+def _get(url: str, target: Path, timeout: float, expected: tuple[str, str] | None) -> Path:
+    """One file from ``url`` to ``target``, checked if ``expected`` gives its sha256 and where that hash comes from."""
+    parsed = urlparse(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if parsed.scheme == "file":
+        local = Path(unquote(parsed.path))
+        if not local.is_file():
+            raise DownloadError(f"{local} does not exist (from {url})", "not-found")
+        shutil.copyfile(local, target)
+    else:
+        _get_http(url, target, timeout)
+    if expected is None:
+        return target
+    known, source = expected[0].removeprefix("sha256:").lower(), expected[1]
+    found = _sha256(target)
+    if found != known:
+        raise DownloadError(
+            f"sha256 mismatch for {url}: expected {known}, found {found}, so the download was discarded. "
+            f"The expected hash is {source}; the file may be corrupt or changed, or that hash out of date",
+            "hash",
+        )
+    return target
+
+
+class _Final(Exception):
+    """A failure that asking again would not change; pooch retries only requests' errors and ValueError."""
+
+
+def _get_http(url: str, target: Path, timeout: float) -> None:
+    import pooch
+    import requests
+
+    pooch.get_logger().setLevel("WARNING")
+    http = pooch.HTTPDownloader(progressbar=sys.stderr.isatty(), timeout=timeout)
+
+    def downloader(*args) -> None:  # (url, output file, pooch), as pooch calls it
+        try:
+            http(*args)
+        except requests.HTTPError as err:
+            if err.response is None or err.response.status_code not in TRANSIENT:
+                raise _Final() from err
+            raise
+        except requests.ConnectionError as err:
+            if _unresolved(err):
+                raise _Final() from err
+            raise
+
+    fetcher = pooch.create(path=target.parent, base_url="", registry={target.name: None}, urls={target.name: url}, retry_if_failed=RETRIES)
+    try:
+        fetcher.fetch(target.name, downloader=downloader)
+    except (_Final, requests.RequestException) as err:
+        raise _named(err, url, timeout) from None
+
+
+def _causes(err: BaseException | None) -> list[BaseException]:
+    """``err`` and the exceptions it was raised from or while handling, outermost first."""
+    chain: list[BaseException] = []
+    while err is not None and err not in chain:  # `in` compares exceptions by identity
+        chain.append(err)
+        err = err.__cause__ or err.__context__
+    return chain
+
+
+def _unresolved(err: BaseException) -> socket.gaierror | None:
+    """The resolver's failure behind ``err``, unless it was a temporary one."""
+    return next((c for c in _causes(err) if isinstance(c, socket.gaierror) and c.errno != socket.EAI_AGAIN), None)
+
+
+def _named(err: Exception, url: str, timeout: float) -> DownloadError:
+    """A DownloadError that names the failure behind ``err``."""
+    import requests
+    import urllib3
+
+    causes = _causes(err)
+    tries = "" if isinstance(err, _Final) else f" (tried {1 + RETRIES} times)"
+    where = urlparse(url)
+    response = next((c.response for c in causes if isinstance(c, requests.HTTPError) and c.response is not None), None)
+    if response is not None and response.status_code in NOT_FOUND:
+        return DownloadError(f"{url} was not found on the server (HTTP {response.status_code})", "not-found")
+    if response is not None:
+        return DownloadError(f"the server answered HTTP {response.status_code} {response.reason} for {url}{tries}", "http")
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return DownloadError(
+            f"the connection to {where.netloc} was refused (nothing listens there, or a firewall refused it), "
+            f"so {url} could not be fetched{tries}",
+            "refused",
+        )
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        return DownloadError(
+            f"the host name {where.hostname!r} does not resolve (no such host, or no network), so {url} could not be fetched{tries}",
+            "unresolved",
+        )
+    cut = next((c for c in causes if isinstance(c, urllib3.exceptions.IncompleteRead)), None)
+    if cut is not None:
+        return DownloadError(
+            f"the connection closed after {cut.partial} of {cut.partial + cut.expected} bytes of {url}: the body was truncated{tries}",
+            "truncated",
+        )
+    if any(isinstance(c, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)) for c in causes):
+        return DownloadError(
+            f"timed out: no answer within {timeout:g} s from {where.hostname} for {url}{tries}; try again later, or pass a longer timeout",
+            "timeout",
+        )
+    return DownloadError(f"the download of {url} failed ({err}){tries}", "network")
 
 
 def _extract(zipped: zipfile.ZipFile, staging: Path) -> None:
     """Extract the archive's single top folder into ``staging``, refusing members that could escape."""
     for info in zipped.infolist():
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise DownloadError(f"refused the archive member {info.filename!r}: it is a symbolic link")
+            raise DownloadError(f"refused the archive member {info.filename!r}: it is a symbolic link", "unsafe")
         safe_path(info.filename)
     files = [info for info in zipped.infolist() if not info.is_dir()]
-    names = [PurePosixPath(info.filename) for info in files]
+    names = [PurePosixPath(info.filename).parts for info in files]
     # A release archive keeps everything in one top folder; drop it.
-    strip = len({name.parts[0] for name in names}) == 1 and all(len(name.parts) > 1 for name in names)
-    for info, name in zip(files, names, strict=True):
-        parts = name.parts[1:] if strip else name.parts
-        target = staging.joinpath(*parts)
+    strip = len({parts[0] for parts in names}) == 1 and all(len(parts) > 1 for parts in names)
+    for info in files:
+        parts = PurePosixPath(info.filename).parts
+        target = staging.joinpath(*(parts[1:] if strip else parts))
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipped.open(info) as source, open(target, "wb") as out:
             shutil.copyfileobj(source, out)
 
 
-def _move_in(staging: Path, dest: Path) -> None:
-    """Move verified files into ``dest``, the descriptor last, so a reader never sees a
-    descriptor whose files are not all there."""
-    files = sorted(p for p in staging.rglob("*") if p.is_file() and p.name != DESCRIPTOR)
+def _move_in(staging: Path, folder: Path, url: str) -> None:
+    """Move verified files into ``folder``, the descriptor last and the record of origin after it,
+    so a reader never sees a descriptor whose files are not all there, nor a record that does not
+    describe what is there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ORIGIN).unlink(missing_ok=True)
+    files = sorted(p for p in staging.rglob("*") if p.is_file() and p != staging / DESCRIPTOR)
     for file in [*files, staging / DESCRIPTOR]:
-        target = dest / file.relative_to(staging)
+        target = folder / file.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(file, target)
+    origin = {"url": url, "datapackage_sha256": _sha256(folder / DESCRIPTOR)}
+    (staging / ORIGIN).write_bytes(json.dumps(origin).encode())
+    os.replace(staging / ORIGIN, folder / ORIGIN)

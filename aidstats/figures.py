@@ -2,9 +2,18 @@
 
 Every hover names the source of the value: the footnote and the archival
 document it cites.  Only this module and the dashboard import plotly.
+
+Plotly reads the text of labels, legends and hovers as a small subset of
+HTML (``<b>``, ``<br>``, ``<a href>``, entities), so every text that comes
+from the data goes through :func:`plain` first and is shown as typed.
+Each chart reads the bundled package, or the package folder (or URL) given
+as ``source``.
 """
 
 from __future__ import annotations
+
+import html
+from pathlib import Path
 
 import pandas as pd
 import plotly.express as px
@@ -23,16 +32,27 @@ GROUP_LABELS = {
 }
 
 
-def source_labels() -> pd.Series:
-    """'Footnote 45: <title>, <archive, fond, opis, …>' for each source_id."""
-    sources = load("sources").set_index("source_id")
+def plain(text) -> str:
+    """``text`` as plotly shows it literally: ``&``, ``<`` and ``>`` as entities.
+
+    Quotes are left alone: plotly's text is never an attribute value, and it
+    decodes ``&amp;``, ``&lt;`` and ``&gt;`` but not ``&quot;``.
+
+    >>> plain('<b>"a" & b</b>')
+    '&lt;b&gt;"a" &amp; b&lt;/b&gt;'
+    """
+    return html.escape(str(text), quote=False)
+
+
+def source_labels(source: str | Path | None = None) -> pd.Series:
+    """'Footnote 45: <title> (<archive, fond, opis, …>)' for each source_id, escaped with :func:`plain`."""
+    sources = load("sources", source).set_index("source_id")
     labels = {}
     for source_id, row in sources.iterrows():
         title = row["title"] if pd.notna(row["title"]) else row["citation"]
         where = location(row)
-        labels[source_id] = (
-            f"Footnote {row['footnote']}: {title}" + (f" ({where})" if where else "") if pd.notna(row["footnote"]) else title
-        )
+        label = f"Footnote {row['footnote']}: {title}" + (f" ({where})" if where else "") if pd.notna(row["footnote"]) else title
+        labels[source_id] = plain(label)
     return pd.Series(labels)
 
 
@@ -46,10 +66,18 @@ def _wrap(text: str, width: int = 90) -> str:
     return "<br>".join([*lines, line])
 
 
-def railway_losses() -> go.Figure:
+def _plain_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name].astype(str).map(plain)
+
+
+def railway_losses(source: str | Path | None = None) -> go.Figure:
     """Share of each railway asset lost in the first half of 1951, grouped."""
-    rail = load("railway_damage")
-    rail = rail.assign(group=rail["asset_group"].map(GROUP_LABELS), source=rail["source_id"].map(source_labels()).map(_wrap))
+    rail = load("railway_damage", source)
+    rail = rail.assign(
+        asset=_plain_column(rail, "asset"),
+        group=rail["asset_group"].map(GROUP_LABELS),
+        source=rail["source_id"].map(source_labels(source)).map(_wrap),
+    )
     fig = px.bar(
         rail.sort_values(["asset_group", "share_lost"]),
         x="share_lost",
@@ -68,10 +96,12 @@ def railway_losses() -> go.Figure:
     return fig
 
 
-def plan_fulfilment_chart() -> go.Figure:
+def plan_fulfilment_chart(source: str | Path | None = None) -> go.Figure:
     """Each mineral's deliveries by August 1951 as a percentage of the 1951 plan."""
-    plan = plan_fulfilment().merge(load("mineral_exports")[["commodity", "source_id"]], on="commodity")
-    plan["source"] = plan["source_id"].map(source_labels()).map(_wrap)
+    minerals = load("mineral_exports", source)
+    plan = plan_fulfilment(minerals).merge(minerals[["commodity", "source_id"]], on="commodity")
+    plan["source"] = plan["source_id"].map(source_labels(source)).map(_wrap)
+    plan["commodity"] = _plain_column(plan, "commodity")
     plan = plan.sort_values("percent_of_plan")
     fig = px.bar(
         plan,
@@ -95,13 +125,18 @@ def plan_fulfilment_chart() -> go.Figure:
     return fig
 
 
-def aid_by_donor(include_implausible: bool = False) -> go.Figure:
+def _section_titles(source: str | Path | None) -> pd.Series:
+    return load("sitc_divisions", source).drop_duplicates("section").set_index("section")["section_title"]
+
+
+def aid_by_donor(include_implausible: bool = False, source: str | Path | None = None) -> go.Figure:
     """Tonnes delivered by each donor, by SITC section, on a log axis."""
-    sections = load("sitc_divisions").drop_duplicates("section").set_index("section")["section_title"]
-    totals = per_donor(by="sitc_section", include_implausible=include_implausible).reset_index()
+    sections = _section_titles(source)
+    totals = per_donor(load("aid_deliveries", source), by="sitc_section", include_implausible=include_implausible).reset_index()
     totals = totals[totals["tonnes"] > 0].sort_values(["sitc_section", "donor_code"])
-    totals["class"] = totals["sitc_section"].astype(str) + " " + totals["sitc_section"].map(sections)
-    totals["source"] = _wrap(source_labels()["fn53"])
+    totals["class"] = (totals["sitc_section"].astype(str) + " " + totals["sitc_section"].map(sections)).map(plain)
+    totals["donor"] = _plain_column(totals, "donor")
+    totals["source"] = _wrap(source_labels(source)["fn53"])
     fig = px.bar(
         totals,
         x="donor",
@@ -120,22 +155,24 @@ def aid_by_donor(include_implausible: bool = False) -> go.Figure:
     return fig
 
 
-def donor_composition() -> go.Figure:
+def donor_composition(source: str | Path | None = None) -> go.Figure:
     """How many commodity lines each donor sent in each SITC section."""
-    aid = load("aid_deliveries")
-    sections = load("sitc_divisions").drop_duplicates("section").set_index("section")["section_title"]
+    aid = load("aid_deliveries", source)
+    sections = _section_titles(source)
     counts = aid.groupby(["donor", "sitc_section"], observed=True).size().unstack(fill_value=0)
-    counts.columns = [f"{s} {sections[s]}" for s in counts.columns]
-    source = _wrap(source_labels()["fn53"])
+    counts.columns = [plain(f"{s} {sections[s]}") for s in counts.columns]
+    label = _wrap(source_labels(source)["fn53"])
     fig = go.Figure(
         go.Heatmap(
             z=counts.to_numpy(),
             x=list(counts.columns),
-            y=list(counts.index),
+            y=[plain(donor) for donor in counts.index],
             text=counts.to_numpy(),
             texttemplate="%{text}",
+            # The source goes in as data, not into the template, where a "%{…}" in it would be read as a placeholder.
+            customdata=[[label] * counts.shape[1]] * counts.shape[0],
             colorscale="Blues",
-            hovertemplate="<b>%{y}</b>, %{x}<br>%{z} commodity lines<br>" + source + "<extra></extra>",
+            hovertemplate="<b>%{y}</b>, %{x}<br>%{z} commodity lines<br>%{customdata}<extra></extra>",
             colorbar={"title": "lines"},
         )
     )
@@ -159,3 +196,14 @@ CHARTS = {
         "Number of commodity lines each donor sent in each class (quantities of different units are never added).",
     ),
 }
+
+
+def chart_html(name: str, source: str | Path | None = None) -> str:
+    """The ``<div>`` and ``<script>`` that draw chart ``name``, for a page that loads plotly.js itself.
+
+    Plotly writes the figure's JSON with ``<``, ``>`` and ``/`` escaped, so no
+    text in it can end the script; data text in labels and hovers was made
+    plain by the chart function.
+    """
+    make, _ = CHARTS[name]
+    return make(source=source).to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", config={"responsive": True})

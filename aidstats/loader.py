@@ -30,14 +30,33 @@ def _descriptor(root: Path, modified: int) -> dict:
 
 
 def package_root(source: str | Path | None = None) -> Path:
-    """The folder of a package: the bundled one, a folder, or (for a URL) a verified download."""
+    """The folder of a data package.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path, optional
+        None for the bundled package; a folder holding ``datapackage.json``; the
+        path of a ``datapackage.json``; or an ``https://``, ``http://`` or
+        ``file://`` URL, which :func:`aidstats.download` fetches, verifies and
+        caches first.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a path is neither a folder holding ``datapackage.json`` nor such a file.
+    """
     if source is None:
         return data_root()
     if isinstance(source, str) and "://" in source:
         from .fetch import download
 
         return download(source)
-    return Path(source)
+    path = Path(source)
+    if path.name == DESCRIPTOR and path.is_file():
+        return path.parent
+    if (path / DESCRIPTOR).is_file():
+        return path
+    raise FileNotFoundError(f"no data package at {path}: expected a folder holding {DESCRIPTOR}, the path of a {DESCRIPTOR}, or a URL")
 
 
 def descriptor(root: Path | None = None) -> dict:
@@ -62,8 +81,9 @@ def resource(name: str, root: Path | None = None) -> dict:
 def load(name: str, source: str | Path | None = None):
     """Load one table as a pandas DataFrame with its published dtypes.
 
-    ``source`` is the bundled package by default, or a folder or URL of a
-    downloaded data package (a URL is downloaded, verified and cached first).
+    ``source`` is the bundled package by default, or a folder, the path of a
+    ``datapackage.json`` or a URL of a data package (a URL is downloaded,
+    verified and cached first; see :func:`package_root`).
     ``df.attrs`` carries the table's title, description, per-column units,
     titles and descriptions, sources, licences and citation.
 

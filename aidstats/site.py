@@ -1,24 +1,26 @@
 """``aidstats site``: a static website where every value opens its source sentence.
 
-Generated entirely from datapackage.json, clean/ and raw/source/ (no number
-is typed into a template): a home page, one page per table (sortable,
+Generated entirely from the package folder it is given (by default the
+bundled one): its datapackage.json, clean/ and raw/source/, so no number is
+typed into a template.  A home page, one page per table (sortable,
 filterable, with its charts, caveats and downloads), and a panel that shows
 the quote a row came from, highlighted in the verbatim passage of the paper,
-with the footnote and archival document. Plain HTML, CSS and one small
+with the footnote and archival document.  Plain HTML, CSS and one small
 script; plotly.js is shipped once in assets/; no CDN, no server code.
+
+The pages are Jinja2 templates (``site_assets/templates``) with autoescaping
+on, so text from the data is always text: never markup, never script.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import shutil
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from . import metadata
 from .cite import location
 from .loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
 from .release import build_archive
@@ -32,36 +34,49 @@ TABLE_CHARTS = {
 NUMERIC = {"integer", "number"}
 
 
-def _e(value) -> str:
-    return html.escape("" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value))
+def render_template(template: str, **context) -> str:
+    """Render one of the templates in ``aidstats/site_assets/templates`` with autoescaping on.
+
+    Parameters
+    ----------
+    template
+        File name of the template, such as ``"table.html"``.
+    **context
+        The values the template reads; every string among them is escaped
+        where it is inserted, unless it is a ``markupsafe.Markup``.
+
+    Returns
+    -------
+    str
+        The rendered page.
+    """
+    return _environment().get_template(template).render(**context)
 
 
-def _size(n: int) -> str:
-    return f"{n:,} bytes" if n < 10_000 else f"{n / 1024:,.1f} KiB"
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, PackageLoader
+
+    environment = Environment(
+        loader=PackageLoader("aidstats", "site_assets/templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["breakable"] = _breakable
+    return environment
 
 
-def _page(title: str, body: str, scripts: str = "", plotly: bool = False) -> str:
-    # plotly.js goes in the head: the charts' own scripts in the body call it.
-    head_script = '<script src="assets/plotly.min.js"></script>\n' if plotly else ""
-    nav = '<a href="index.html">Home</a>' + "".join(f'<a href="{n}.html">{n}</a>' for n in list_tables())
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)} · aidstats</title>
-<link rel="stylesheet" href="assets/site.css">
-{head_script}</head>
-<body>
-<header class="site"><p><strong>aidstats {_e(metadata.VERSION)}</strong></p><nav aria-label="Tables">{nav}</nav></header>
-<main>
-{body}
-</main>
-<footer class="site"><p class="meta">Data: {_e(metadata.LICENSES[0]["title"])}. Cite as: {_e(metadata.CITATION)}</p></footer>
-{scripts}
-</body>
-</html>
-"""
+def _breakable(name: str):
+    """``name`` escaped, with a line-break opportunity after each underscore (reconstruction_enterprises is one long word)."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(name)).replace("_", "_<wbr>"))
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
 def _passages(root: Path) -> dict[str, str]:
@@ -73,153 +88,131 @@ def _passages(root: Path) -> dict[str, str]:
     return passages
 
 
-def _sources() -> dict[str, dict]:
+def _sources(root: Path) -> dict[str, dict]:
     return {
         row["source_id"]: {
             "footnote": None if pd.isna(row["footnote"]) else int(row["footnote"]),
             "citation": row["citation"],
             "location": location(row),
         }
-        for _, row in load("sources").iterrows()
+        for _, row in load("sources", root).iterrows()
     }
 
 
-def _downloads(name: str, out: Path, package: dict) -> str:
-    items = []
-    for resource in package["resources"]:
-        if resource["name"] in (name, name + PARQUET_SUFFIX):
-            path = resource["path"]
-            items.append(
-                f'<li><a href="data/{_e(path)}" download>{_e(Path(path).name)}</a> ({_e(resource["format"]).upper()}, {_size(resource["bytes"])}), '
-                f'sha256 <code class="hash">{_e(resource["hash"].removeprefix("sha256:"))}</code></li>'
-            )
-    return "<ul>" + "".join(items) + "</ul>"
+def _downloads(name: str, package: dict) -> list[dict]:
+    return [
+        {
+            "path": r["path"],
+            "file": Path(r["path"]).name,
+            "format": r["format"],
+            "bytes": r["bytes"],
+            "sha256": r["hash"].removeprefix("sha256:"),
+        }
+        for r in package["resources"]
+        if r["name"] in (name, name + PARQUET_SUFFIX)
+    ]
 
 
-def _chart_html(name: str) -> str:
-    from .figures import CHARTS
+def _charts(names: list[str], root: Path) -> list[dict]:
+    from markupsafe import Markup
 
-    make, caption = CHARTS[name]
-    chart = make().to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", config={"responsive": True})
-    return f'<figure class="chart" id="{name}">{chart}<figcaption>{_e(caption)}</figcaption></figure>'
+    from .figures import CHARTS, chart_html
 
-
-def _caveats_html(caveats: list[dict]) -> str:
-    if not caveats:
-        return "<p>No caveats recorded for this table.</p>"
-    return "".join(
-        f'<div class="caveat"><p><strong>{_e(c["caveat_id"])}</strong>'
-        + (f" ({_e(c['row_key'])})" if c.get("row_key") else "")
-        + f': {_e(c["issue"])}</p><p class="meta">Evidence: “{_e(c["quote"])}”. Treatment: {_e(c["treatment"])}</p></div>'
-        for c in caveats
-    )
+    # The chart's markup is plotly's own (its JSON escapes "<" and ">"); data text inside it was made plain by figures.
+    return [{"name": name, "html": Markup(chart_html(name, root)), "caption": CHARTS[name][1]} for name in names]
 
 
-def _cell(value, field: dict) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return '<td data-value=""></td>'
+def _cell(value, field: dict) -> dict:
+    """What a table cell shows, and the value it sorts by (``None``: sort by its text)."""
+    if _missing(value):
+        return {"value": "", "text": "", "number": False}
     if field["type"] == "date":
         text = pd.Timestamp(value).strftime("%Y-%m-%d")
-        return f'<td data-value="{text}">{text}</td>'
+        return {"value": text, "text": text, "number": False}
     if field["type"] in NUMERIC:
         shown = f"{value:,}" if field["type"] == "integer" else f"{value:,.6g}"
-        return f'<td class="number" data-value="{_e(repr(float(value)))}">{_e(shown)}</td>'
-    return f"<td>{_e(value)}</td>"
+        return {"value": repr(float(value)), "text": shown, "number": True}
+    return {"value": None, "text": str(value), "number": False}
 
 
-def _table_html(name: str, frame: pd.DataFrame, fields: list[dict], passages: dict[str, str]) -> str:
-    head = "".join(
-        f'<th scope="col" data-type="{"number" if f["type"] in NUMERIC else "text"}"><button type="button" title="Sort by {_e(f["title"])}">{_e(f["name"])}</button></th>'
-        for f in fields
-    )
+def _rows(frame: pd.DataFrame, fields: list[dict], passages: dict[str, str]) -> list[dict]:
     rows = []
-    for order, record in enumerate(frame.to_dict("records")):
-        attributes = f'data-order="{order}"'
+    for record in frame.to_dict("records"):
         quote = record.get("quote")
+        row = {"quote": None, "cells": [_cell(record[f["name"]], f) for f in fields]}
         if isinstance(quote, str):
-            passage = next((pid for pid, text in passages.items() if quote in text), "")
-            attributes += f' data-quote="{_e(quote)}" data-passage="{passage}" data-source="{_e(record.get("source_id", ""))}" tabindex="0"'
-        rows.append(f"<tr {attributes}>" + "".join(_cell(record[f["name"]], f) for f in fields) + "</tr>")
-    return (
-        f'<table class="data" id="table-{name}"><caption>{_e(name)}: click a row, or focus it and press Enter, to see its source</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+            row["quote"] = quote
+            row["passage"] = next((pid for pid, text in passages.items() if quote in text), "")
+            source = record.get("source_id")
+            row["source"] = "" if _missing(source) else source
+        rows.append(row)
+    return rows
 
 
-PANEL = """<section id="provenance-panel" tabindex="-1" hidden aria-live="polite" aria-label="Source of the selected row">
-<h2>Where this row comes from</h2>
-<p>Quote: “<span class="quote"></span>”</p>
-<p class="passage"></p>
-<p><strong class="footnote"></strong>: <span class="citation"></span></p>
-<p class="meta">Archive: <span class="location"></span></p>
-</section>"""
-
-
-def table_page(name: str, out: Path, package: dict, passages: dict[str, str], sources: dict) -> str:
+def table_page(name: str, root: Path, package: dict, passages: dict[str, str], sources: dict) -> str:
+    """The page of table ``name`` of the package in ``root``, as HTML."""
     resource = next(r for r in package["resources"] if r["name"] == name)
     fields = resource["schema"]["fields"]
-    frame = load(name)
-    field_list = "".join(
-        f'<dt>{_e(f["name"])} — {_e(f["title"])}</dt><dd>{_e(f["description"])} <span class="meta">Type {_e(f["type"])}'
-        + (f", unit {_e(f['unit'])}" if f.get("unit") else (f", unit given per row in {_e(f['unitField'])}" if f.get("unitField") else ""))
-        + "</span></dd>"
-        for f in fields
-    )
-    cited = "".join(f"<li>{_e(s['title'])}</li>" for s in resource.get("sources", []))
-    charts = "".join(_chart_html(chart) for chart in TABLE_CHARTS.get(name, []))
+    frame = load(name, root)
     has_quotes = "quote" in frame.columns
-    provenance = {"passages": passages, "sources": sources} if has_quotes else None
-    body = f"""<h1>{_e(resource["title"])}</h1>
-<p>{_e(resource["description"])}</p>
-<p class="meta"><code>aidstats.load("{_e(name)}")</code> · {len(frame)} rows · primary key {_e(", ".join(resource["schema"]["primaryKey"]))}</p>
-<h2>Sources</h2><ul>{cited}</ul>
-<h2>Download</h2>{_downloads(name, out, package)}
-<h2>Caveats</h2>{_caveats_html(resource.get("caveats", []))}
-{"<h2>Charts</h2>" + charts if charts else ""}
-<h2>The table</h2>
-<p><label for="filter">Filter rows containing </label><input id="filter" type="search"> <span id="row-count" class="meta" aria-live="polite"></span></p>
-{PANEL if has_quotes else ""}
-<div class="scroll">{_table_html(name, frame, fields, passages)}</div>
-<h2>Columns</h2><dl class="fields">{field_list}</dl>"""
-    scripts = ""
-    if provenance:
-        # "</" is escaped so that no text in the data can end the script element.
-        data = json.dumps(provenance, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-        scripts += f'<script type="application/json" id="provenance">{data}</script>\n'
-    scripts += '<script src="assets/site.js"></script>'
-    return _page(resource["title"], body, scripts, plotly=bool(charts))
+    return render_template(
+        "table.html",
+        title=resource["title"],
+        package=package,
+        tables=list_tables(root),
+        plotly=name in TABLE_CHARTS,
+        name=name,
+        resource=resource,
+        fields=fields,
+        numeric=NUMERIC,
+        rows=_rows(frame, fields, passages),
+        downloads=_downloads(name, package),
+        chart_list=_charts(TABLE_CHARTS.get(name, []), root),
+        provenance={"passages": passages, "sources": sources} if has_quotes else None,
+    )
 
 
-def home_page(package: dict, archive: Path, digest: str) -> str:
+def home_page(root: Path, package: dict, archive: Path, digest: str) -> str:
+    """The home page of the package in ``root``, as HTML."""
     from .figures import CHARTS
 
-    rows = "".join(
-        f'<tr><td><a href="{_e(r["name"])}.html">{_e(r["name"])}</a></td><td class="number">{len(load(r["name"]))}</td><td>{_e(r["title"])}</td></tr>'
-        for r in package["resources"]
-        if not r["name"].endswith(PARQUET_SUFFIX)
+    tables = list_tables(root)
+    table_resources = [r for r in package["resources"] if r["name"] in tables]
+    return render_template(
+        "home.html",
+        title=package["title"],
+        package=package,
+        tables=tables,
+        plotly=True,
+        table_rows=[{"name": r["name"], "rows": len(load(r["name"], root)), "title": r["title"]} for r in table_resources],
+        archive={"name": archive.name, "bytes": archive.stat().st_size, "sha256": digest},
+        chart_list=_charts(list(CHARTS), root),
+        caveat_list=[c for r in table_resources for c in r.get("caveats", [])],
     )
-    caveats = [c for r in package["resources"] if not r["name"].endswith(PARQUET_SUFFIX) for c in r.get("caveats", [])]
-    body = f"""<h1>{_e(package["title"])}</h1>
-<p>{_e(package["description"])}</p>
-<h2>Tables</h2>
-<table class="data home"><thead><tr><th scope="col">table</th><th scope="col">rows</th><th scope="col">title</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Download</h2>
-<p><a href="{_e(archive.name)}" download>{_e(archive.name)}</a> ({_size(archive.stat().st_size)}), sha256 <code class="hash">{digest}</code>:
-the data package (datapackage.json and every table as CSV and Parquet) with its README, licences and citation. Also <a href="data/datapackage.json">datapackage.json</a> alone.</p>
-<h2>How to cite</h2>
-<p>{_e(metadata.CITATION)}</p><p>For a single figure, cite the archival document given on its table's page as well (<code>aidstats cite NAME</code>).</p>
-<h2>Charts</h2>
-{"".join(_chart_html(name) for name in CHARTS)}
-<h2>Caveats</h2>
-{_caveats_html(caveats)}"""
-    return _page(package["title"], body, '<script src="assets/site.js"></script>', plotly=True)
 
 
 def build_site(out: Path, root: Path | None = None) -> Path:
-    """Write the site into ``out`` (replacing what aidstats wrote there before)."""
+    """Write the site of a package into ``out`` (replacing what aidstats wrote there before).
+
+    Parameters
+    ----------
+    out
+        The folder to write into; it is created if missing.
+    root
+        The package folder (datapackage.json, clean/, raw/source/, and the
+        README, licences and citation the release archive holds); by default
+        the bundled package.  Every table, chart, caveat, title and the
+        citation and version shown come from this folder; only the wording
+        of the pages and the chart captions are aidstats' own.
+
+    Returns
+    -------
+    Path
+        ``out``.
+    """
     from plotly.offline import get_plotlyjs
 
-    root = root or data_root()
+    root = Path(root) if root else data_root()
     package = descriptor(root)
     out.mkdir(parents=True, exist_ok=True)
     for folder in ("assets", "data"):
@@ -233,8 +226,8 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     for resource in package["resources"]:
         shutil.copyfile(root / resource["path"], out / "data" / resource["path"])
     archive, digest = build_archive(root, out)
-    passages, sources = _passages(root), _sources()
+    passages, sources = _passages(root), _sources(root)
     for name in list_tables(root):
-        (out / f"{name}.html").write_text(table_page(name, out, package, passages, sources), encoding="utf-8")
-    (out / "index.html").write_text(home_page(package, archive, digest), encoding="utf-8")
+        (out / f"{name}.html").write_text(table_page(name, root, package, passages, sources), encoding="utf-8")
+    (out / "index.html").write_text(home_page(root, package, archive, digest), encoding="utf-8")
     return out

@@ -1,4 +1,11 @@
-"""Debian's Chromium driven by Playwright, offline, for the dashboard and site tests."""
+"""Debian's Chromium driven by Playwright, offline, for the dashboard and site tests.
+
+The tests share one Chromium per session (the ``chromium`` fixture in
+conftest.py) and get a fresh context and page each (the ``page`` fixture):
+starting Chromium costs about a second, a new context a few milliseconds.
+``offline_page()`` starts a Chromium of its own, for scripts such as
+tools/readme_images.py.
+"""
 
 from __future__ import annotations
 
@@ -18,31 +25,53 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+VIEWPORT = {"width": 1280, "height": 900}
 
 
-@contextmanager
-def offline_page():
-    """A page with no network: any request other than file:// is aborted and recorded."""
+def require_chromium() -> None:
+    """Skip the test (fail it on CI) when Debian's chromium is not installed."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run installs Debian's chromium")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+
+def launch(playwright):
+    """Start headless Chromium."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+
+
+def new_offline_page(browser, viewport: dict = VIEWPORT, javascript: bool = True):
+    """A page in a new context with no network: any request other than file:// is aborted and recorded.
+
+    ``page.errors`` collects uncaught exceptions and console errors, ``page.network``
+    the URLs that were refused.  Close it with ``page.context.close()``.
+    ``javascript=False`` loads pages without running their scripts (plotly.js
+    takes most of a page's load time), for tests that read only the HTML.
+    """
+    context = browser.new_context(offline=True, viewport=viewport, java_script_enabled=javascript)
+    page = context.new_page()
+    page.errors, page.network = [], []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+
+    def block(route):
+        page.network.append(route.request.url)
+        route.abort()
+
+    page.route("http*://**/*", block)
+    return page
+
+
+@contextmanager
+def offline_page():
+    """An offline page in a Chromium of its own, closed on exit."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.errors, page.network = [], []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
-
-        def block(route):
-            page.network.append(route.request.url)
-            route.abort()
-
-        page.route("http*://**/*", block)
+        browser = launch(playwright)
         try:
-            yield page
+            yield new_offline_page(browser)
         finally:
             browser.close()

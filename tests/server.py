@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -11,36 +12,54 @@ from pathlib import Path
 
 
 class FaultyHandler(SimpleHTTPRequestHandler):
-    """Serves a folder; ``server.faults`` maps a URL path to 'stall', 'truncate' or an HTTP status."""
+    """Serves a folder; ``server.faults`` maps a URL path to a fault.
+
+    The faults: an HTTP status (sent instead of the file); ``"stall"`` (no
+    answer for ``server.stall_seconds``); ``"stall-body"`` (headers and half
+    the file, then silence); ``"truncate"`` (half the file, then the
+    connection is closed); ``"flaky"`` (503 to the first request, the file
+    afterwards).  Every request's path is appended to ``server.requests``.
+    """
 
     def log_message(self, *args):  # keep test output quiet
         pass
 
     def do_GET(self):
+        self.server.requests.append(self.path)
         fault = self.server.faults.get(self.path)
+        if fault == "flaky" and self.server.requests.count(self.path) > 1:
+            fault = None
         if isinstance(fault, int):
             self.send_error(fault)
+        elif fault == "flaky":
+            self.send_error(503)
         elif fault == "stall":
             time.sleep(self.server.stall_seconds)
             self.send_error(503)
-        elif fault == "truncate":
+        elif fault in ("truncate", "stall-body"):
             data = (Path(self.directory) / self.path.lstrip("/")).read_bytes()
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
+            if fault == "stall-body":
+                time.sleep(self.server.stall_seconds)
             self.close_connection = True
         else:
             super().do_GET()
 
 
 @contextmanager
-def serve(folder: Path, faults: dict | None = None, stall_seconds: float = 5.0):
-    """Serve ``folder`` on 127.0.0.1 at a free port; yield the base URL; stop afterwards."""
+def serve(folder: Path, faults: dict | None = None, stall_seconds: float = 5.0, log: list | None = None):
+    """Serve ``folder`` on 127.0.0.1 at a free port; yield the base URL; stop afterwards.
+
+    ``log``, if given, receives the path of every request, in order.
+    """
     handler = functools.partial(FaultyHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.faults, server.stall_seconds = faults or {}, stall_seconds
+    server.requests = log if log is not None else []
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -49,3 +68,10 @@ def serve(folder: Path, faults: dict | None = None, stall_seconds: float = 5.0):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from browser import offline_page
 from conftest import run_cli
 
 import aidstats
 from aidstats.figures import CHARTS
 
 
-@pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
-    path = tmp_path_factory.mktemp("dash") / "dashboard.html"
-    result = run_cli("dashboard", "-o", str(path))
-    assert result.exit_code == 0, result.output
-    return path
+@pytest.fixture
+def dashboard(built_dashboard):
+    return built_dashboard
 
 
 def test_plotly_js_is_embedded_once(dashboard):
@@ -27,20 +23,23 @@ def test_plotly_js_is_embedded_once(dashboard):
     assert aidstats.__version__ in text and "North Korea and the Armistice Negotiations" in text
 
 
-def test_every_chart_renders_offline_without_errors(dashboard):
-    with offline_page() as page:
-        page.goto(dashboard.as_uri())
-        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
-        for name in CHARTS:
-            chart = page.locator(f"#chart-{name}")
-            assert chart.locator(".main-svg").count() >= 1, name
-            box = chart.bounding_box()
-            assert box and box["width"] > 300 and box["height"] > 200, name
-            # Bars or heatmap cells were drawn, not just empty axes.
-            assert chart.locator("g.trace, g.hm, image").count() >= 1, name
-        assert page.locator("#caveats li").count() == len(aidstats.load("caveats"))
-        assert page.errors == [], page.errors
-        assert page.network == [], page.network
+def test_every_chart_renders_offline_without_errors(dashboard, page):
+    page.goto(dashboard.as_uri())
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
+    for name in CHARTS:
+        chart = page.locator(f"#chart-{name}")
+        assert chart.locator(".main-svg").count() >= 1, name
+        box = chart.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 200, name
+        # Bars or heatmap cells were drawn, not just empty axes.
+        assert chart.locator("g.trace, g.hm, image").count() >= 1, name
+    assert page.locator("#caveats li").count() == len(aidstats.load("caveats"))
+    # Each chart sits in a figure named after it (an anchor to link to), with its caption.
+    figures = page.locator("figure.chart")
+    assert figures.evaluate_all("fs => fs.map(f => f.id)") == list(CHARTS)
+    assert figures.locator("figcaption").all_inner_texts() == [caption for _, caption in CHARTS.values()]
+    assert page.errors == [], page.errors
+    assert page.network == [], page.network
 
 
 def test_hover_names_the_source(dashboard):
@@ -52,6 +51,15 @@ def test_hover_names_the_source(dashboard):
     for name, (make, _) in CHARTS.items():
         text = make().to_json()
         assert "Footnote" in text, name
+
+
+def test_render_gives_the_offline_page_unless_asked_for_the_cdn():
+    from plotly.offline import get_plotlyjs
+
+    from aidstats.dashboard import render
+
+    text = render()
+    assert get_plotlyjs()[:200] in text and "<script src=" not in text
 
 
 def test_cdn_variant_is_small_and_links_plotly(tmp_path):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from conftest import ROOT
 
 import aidstats
-from aidstats.docs import CAVEATS_END, CAVEATS_START, END, START, caveats_markdown, tables_markdown
+from aidstats.docs import CAVEATS_END, CAVEATS_START, END, START, caveats_markdown, tables_markdown, update_readme
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -37,3 +38,30 @@ def test_citation_file_agrees_with_the_package():
     assert f'version: "{aidstats.__version__}"' in citation
     assert "North Korea and the Armistice Negotiations" in citation
     assert f"## {aidstats.__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_update_readme_rewrites_only_the_generated_sections(tmp_path):
+    readme = tmp_path / "README.md"
+    before, between, after = "# Title\n\nProse before.\n", "\nProse between.\n", "\nProse after.\n"
+    stale = f"{before}{START}\nold table\n{END}{between}{CAVEATS_START}\nold caveats\n{CAVEATS_END}{after}"
+    readme.write_text(stale, encoding="utf-8")
+    assert update_readme(readme) is True
+    assert readme.read_text(encoding="utf-8") == f"{before}{tables_markdown()}{between}{caveats_markdown()}{after}"
+    assert update_readme(readme) is False  # already current: nothing to do
+
+
+def test_readme_table_of_a_package_with_pipes_in_its_names_keeps_four_cells(project_copy):
+    """A "|" in a table or column name (a code span) must not split the cell it is in."""
+    path = project_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["name"] in ("units", "units-parquet"):
+            resource["name"] = resource["name"].replace("units", "un|its")
+            resource["schema"]["fields"][0]["name"] = "un|it"
+    path.write_text(json.dumps(package), encoding="utf-8")
+    lines = tables_markdown(project_copy).splitlines()
+    (row,) = [line for line in lines if line.startswith("| `un")]
+    assert row.startswith("| `un\\|its` | ")  # GitHub shows "\|" in a table cell as "|"
+    assert "| `un\\|it`, " in row
+    # Every "|" from the data is escaped: a row of four cells has five bars that are not.
+    assert len(re.findall(r"(?<!\\)\|", row)) == 5

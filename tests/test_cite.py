@@ -1,0 +1,217 @@
+"""`aidstats cite`: the citation a historian copies must say what the paper prints.
+
+The expected citations, titles, authors, dates and archival locations below are
+read off the footnotes as printed in the paper (each is also checked to occur
+in the paper's text), not copied from the program's output.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import PAPER, ROOT
+
+import aidstats
+import aidstats.cite
+from aidstats.cite import citation_bibtex, citation_text, location
+
+PAPER_TEXT = PAPER.read_text(encoding="utf-8")
+CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+# The paper, as the README and CITATION.cff name it.
+PAPER_REF = (
+    'Kathryn Weathersby, "North Korea and the Armistice Negotiations," Transactions of the Royal Asiatic Society Korea Branch, vol. 90'
+)
+PACKAGE_CITATION = f"aidstats contributors. {CFF['title']}. Data package, version {CFF['version']}. Transcribed from {PAPER_REF}."
+
+# Footnote 45, first sentence (the rest lists further reports under "See also").
+FN45 = (
+    "“Account of the Work of the DPRK Ministry of Communications for the First Half of 1951,” by S. Lazarev, "
+    "First Secretary of the Embassy of the USSR in the DPRK, 7 September 1951, AVPRF, Fond 0102, Opis 7, Por 54, "
+    "Papka 30, Listy 45-54."
+)
+# Footnote 48, whole.
+FN48 = (
+    "“On the Fulfillment of the Export-Import Plan of the DPRK for 1951, as of 1 September 1951,” by B. Akimov, "
+    "Third Secretary of the Embassy of the USSR in the DPRK, APRF, Fond 0102, Opis 7, Delo 54, Papka 30, Listy 77-92."
+)
+
+PACKAGE_ENTRY = (
+    # A BibTeX key may not hold dots: version 0.1.0 becomes aidstats_0_1_0.
+    f"@misc{{aidstats_{CFF['version'].replace('.', '_')},\n"
+    "  author = {{aidstats contributors}},\n"  # double braces: a body, not a person's first and last name
+    f"  title = {{{CFF['title']}}},\n"
+    f"  year = {{{CFF['date-released'][:4]}}},\n"
+    f"  version = {{{CFF['version']}}},\n"
+    f"  note = {{Data package transcribed from {PAPER_REF}}}\n"
+    "}"
+)
+PAPER_ENTRY = (
+    "@article{weathersby_armistice,\n"
+    "  author = {Weathersby, Kathryn},\n"
+    "  title = {North Korea and the Armistice Negotiations},\n"
+    "  journal = {Transactions of the Royal Asiatic Society Korea Branch},\n"
+    "  volume = {90}\n"
+    "}"
+)
+
+
+def test_the_footnotes_quoted_here_are_printed_in_the_paper():
+    assert f"[45:  {FN45}" in PAPER_TEXT
+    assert f"[48:  {FN48}" in PAPER_TEXT
+
+
+def _source(source_id: str):
+    return next(aidstats.load("sources").query("source_id == @source_id").itertuples())
+
+
+@pytest.mark.parametrize(
+    ("source_id", "expected"),
+    [
+        # Footnote 45 prints "Por 54"; the label is written "Por." as footnotes 45 (in its
+        # "See also" list), 49 and 54 print it.
+        ("fn45", "AVPRF, Fond 0102, Opis 7, Por. 54, Papka 30, Listy 45-54"),
+        ("fn48", "APRF, Fond 0102, Opis 7, Delo 54, Papka 30, Listy 77-92"),
+        # Footnote 19: the first (APRF) location, the delo as printed, uncertain digit and all.
+        ("fn19", "APRF, Fond 3, Opis 65, Delo 828[9], Listy 42-43"),
+        ("fn54", "AVPRF, Fond 0102, Opis 9, Por. 4, Papka 44, Listy 55-70"),
+        # Footnote 53 breaks off after "Opis 7,": nothing more can be located.
+        ("fn53", "AVPRF, Fond 0102, Opis 7"),
+        # Footnote 55: "APRF, No. 24, I." names the archive and no fond, opis, delo or listy.
+        ("fn55", "APRF"),
+        # Footnote 46 is a journal article: there is no archive to name.
+        ("fn46", ""),
+    ],
+)
+def test_location_names_archive_and_folders_in_order(source_id, expected):
+    assert location(_source(source_id)) == expected
+
+
+def test_the_package_citation_names_the_release_and_the_paper():
+    assert citation_text() == PACKAGE_CITATION
+
+
+def test_a_table_citation_lists_its_documents_and_their_caveats():
+    lines = citation_text("railway_damage").splitlines()
+    assert lines[:4] == [
+        PACKAGE_CITATION,
+        "",
+        "Table railway_damage rests on these documents, as cited in the paper:",
+        f"  footnote 45: {FN45}",
+    ]
+    assert lines[4:6] == ["", "Caveats about these citations:"]
+    # Every caveat the package records about footnote 45's citation, in the caveats table's order.
+    caveats = aidstats.load("caveats")
+    about_fn45 = caveats[(caveats["table"] == "sources") & (caveats["row_key"] == "source_id=fn45")]
+    assert lines[6:] == [f"  fn45: {issue}" for issue in about_fn45["issue"]]
+    # Among them the one a reader must see: footnote 45 says "Por 54" where footnote 48 says "Delo 54".
+    assert any("'Por 54'" in line and "'Delo 54'" in line for line in lines[6:])
+
+
+def test_a_table_citation_lists_every_document_in_footnote_order_and_only_their_caveats():
+    text = citation_text("key_figures")
+    footnotes = [int(line.split()[1].rstrip(":")) for line in text.splitlines() if line.startswith("  footnote ")]
+    # key_figures takes figures from the body of the paper documented by these footnotes
+    # (29-36 cite footnote 27's record again, 50-52 footnote 49's report).
+    assert footnotes == [14, 18, 19, 21, 27, 44, 45, 46, 49, 54, 55, 58, 59]
+    caveated = {line.split(":")[0].strip() for line in text.split("Caveats about these citations:\n")[1].splitlines()}
+    # Caveats are printed for cited documents only: those on footnote 19's uncertain "Delo 828[9]",
+    # footnote 45's "Por 54" and footnote 55's folio-less "APRF, No. 24, I." appear; those on
+    # footnotes 48 and 53, which key_figures does not cite, do not.
+    assert {"fn19", "fn45", "fn55"} <= caveated <= {f"fn{n}" for n in footnotes}
+    assert "footnote <NA>" not in text
+
+
+def test_a_table_with_no_document_says_so_rather_than_listing_nothing():
+    """donors is a code list: the paper is its only source."""
+    lines = citation_text("donors").splitlines()
+    assert lines == [PACKAGE_CITATION, "", "Table donors cites no document besides the paper."]
+
+
+def test_bibtex_of_the_package_is_the_package_and_the_paper():
+    assert citation_bibtex() == f"{PACKAGE_ENTRY}\n\n{PAPER_ENTRY}"
+
+
+def test_bibtex_of_a_table_adds_an_entry_per_document():
+    fn45 = (
+        "@misc{fn45,\n"
+        "  title = {Account of the Work of the DPRK Ministry of Communications for the First Half of 1951},\n"
+        "  author = {S. Lazarev, First Secretary of the Embassy of the USSR in the DPRK},\n"
+        "  howpublished = {AVPRF, Fond 0102, Opis 7, Por. 54, Papka 30, Listy 45-54},\n"
+        "  date = {1951-09-07},\n"  # "7 September 1951"
+        f"  note = {{Cited in footnote 45 of {PAPER_REF}: {FN45}}}\n"
+        "}"
+    )
+    assert citation_bibtex("railway_damage") == f"{PACKAGE_ENTRY}\n\n{PAPER_ENTRY}\n\n{fn45}"
+
+
+def test_bibtex_leaves_out_what_the_footnote_does_not_print():
+    """Footnote 48 prints no date of its own (1 September 1951 is part of the title)."""
+    fn48 = (
+        "@misc{fn48,\n"
+        "  title = {On the Fulfillment of the Export-Import Plan of the DPRK for 1951, as of 1 September 1951},\n"
+        "  author = {B. Akimov, Third Secretary of the Embassy of the USSR in the DPRK},\n"
+        "  howpublished = {APRF, Fond 0102, Opis 7, Delo 54, Papka 30, Listy 77-92},\n"
+        f"  note = {{Cited in footnote 48 of {PAPER_REF}: {FN48}}}\n"
+        "}"
+    )
+    assert citation_bibtex("mineral_exports").endswith(f"\n\n{fn48}")
+
+
+def test_bibtex_of_a_publication_has_no_archive():
+    """Footnote 46: Kathryn Weathersby, "To Attack or Not to Attack? ...", CWIHP Bulletin 5 (Spring 1995): 9."""
+    entries = citation_bibtex("key_figures").split("\n\n")
+    fn46 = next(entry for entry in entries if entry.startswith("@misc{fn46,"))
+    fields = fn46.splitlines()[1:-1]
+    assert [line.split(" = ")[0].strip() for line in fields] == ["title", "author", "date", "note"]
+    assert "  title = {To Attack or Not to Attack? Stalin, Kim Il Sung and the Prelude to War}," in fields
+    assert "  date = {1995}," in fields
+
+
+def test_bibtex_prints_special_characters_in_the_data_as_text(monkeypatch):
+    """LaTeX typesets BibTeX fields: a brace, &, %, $, #, _, ~, ^ or \\ in a title must
+    print as itself, and braces must stay balanced (BibTeX counts even an escaped one)."""
+    real_load = aidstats.cite.load
+
+    def load(name, *args, **kwargs):
+        frame = real_load(name, *args, **kwargs)
+        if name == "sources":
+            frame.loc[frame.source_id == "fn45", "title"] = "Report {draft & 50% $5 #3 a_b ~ x^2 \\ end"
+        return frame
+
+    monkeypatch.setattr(aidstats.cite, "load", load)
+    entry = citation_bibtex("railway_damage").split("\n\n")[-1]
+    title = entry.splitlines()[1]
+    assert title == (
+        r"  title = {Report \textbraceleft{}draft \& 50\% \$5 \#3 a\_b \textasciitilde{} x\textasciicircum{}2 \textbackslash{} end},"
+    )
+    assert title.count("{") == title.count("}")
+
+
+def test_an_unknown_table_is_refused_naming_the_valid_ones():
+    for cite in (citation_text, citation_bibtex):
+        with pytest.raises(KeyError, match=r"no table named 'railways'.*railway_damage"):
+            cite("railways")
+
+
+# The footnote(s) documenting each table's figures; code lists rest on the paper alone.
+DOCUMENTS = {
+    "railway_damage": ["fn45"],
+    "mineral_exports": ["fn48"],
+    "aid_deliveries": ["fn53"],
+    "reconstruction_enterprises": ["fn55"],
+    "donors": [],
+    "units": [],
+    "sitc_divisions": [],
+    "commodity_classes": [],
+    "caveats": [],
+}
+
+
+@pytest.mark.parametrize(("name", "documents"), DOCUMENTS.items())
+def test_each_table_cites_the_documents_of_its_footnotes(name, documents):
+    entries = citation_bibtex(name).split("\n\n")
+    assert entries[:2] == [PACKAGE_ENTRY, PAPER_ENTRY]
+    assert [entry.splitlines()[0] for entry in entries[2:]] == [f"@misc{{{d}," for d in documents]
+    listed = [line.split(":")[0].strip() for line in citation_text(name).splitlines() if line.startswith("  footnote ")]
+    assert listed == [f"footnote {d.removeprefix('fn')}" for d in documents]
