@@ -15,7 +15,8 @@ import aidstats
 import aidstats.cite
 from aidstats.cite import citation_bibtex, citation_text, location
 
-PAPER_TEXT = PAPER.read_text(encoding="utf-8")
+# The paper lies beside the project (../shared/source), as in CI; elsewhere its own check is skipped.
+PAPER_TEXT = PAPER.read_text(encoding="utf-8") if PAPER.is_file() else None
 CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 
 # The paper, as the README and CITATION.cff name it.
@@ -57,6 +58,8 @@ PAPER_ENTRY = (
 
 
 def test_the_footnotes_quoted_here_are_printed_in_the_paper():
+    if PAPER_TEXT is None:
+        pytest.skip(f"the paper is not beside the project ({PAPER})")
     assert f"[45:  {FN45}" in PAPER_TEXT
     assert f"[48:  {FN48}" in PAPER_TEXT
 

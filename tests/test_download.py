@@ -796,9 +796,21 @@ def test_a_page_that_is_not_a_descriptor_is_named(tmp_path, body, why):
 def test_a_dest_that_is_a_file_is_refused(published, tmp_path):
     dest = tmp_path / "file"
     dest.write_text("mine")
-    with pytest.raises(DownloadError, match=re.escape(f"{dest} is a file, not a folder")):
+    with pytest.raises(DownloadError, match=re.escape(f"{dest} is a file, not a folder")) as err:
         download((published / "datapackage.json").as_uri(), dest)
-    assert dest.read_text() == "mine"
+    assert dest.read_text() == "mine" and err.value.kind == "local"
+
+
+def test_files_are_staged_in_a_hidden_folder_beside_the_destination(published, tmp_path, monkeypatch):
+    # Beside it, so moving in is a rename on one file system; hidden, so a listing does not show it meanwhile.
+    from aidstats import fetch
+
+    staged, move_in = [], fetch._move_in
+    monkeypatch.setattr(fetch, "_move_in", lambda staging, *rest: (staged.append(staging), move_in(staging, *rest)))
+    download((published / "datapackage.json").as_uri(), tmp_path / "new" / "data")
+    (staging,) = staged
+    assert staging.parent.parent == tmp_path and staging.parent.name.startswith(".aidstats-download-")
+    assert not staging.parent.exists()
 
 
 def test_an_unsupported_scheme_is_refused(tmp_path):
