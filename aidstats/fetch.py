@@ -260,7 +260,9 @@ def verify(folder: Path) -> list[str]:
         size, digest = file.stat().st_size, _sha256(file)
         if size != resource.get("bytes"):
             problems.append(f"{path}: expected {resource.get('bytes')} bytes, found {size} (truncated or changed)")
-        if f"sha256:{digest}" != resource.get("hash"):
+        if not resource.get("hash"):
+            problems.append(f"{path}: {DESCRIPTOR} gives no sha256 hash, so the file cannot be verified")
+        elif f"sha256:{digest}" != resource.get("hash"):
             problems.append(f"{path}: sha256 mismatch: expected {str(resource.get('hash')).removeprefix('sha256:')}, found {digest}")
     return problems
 

@@ -478,6 +478,17 @@ def test_safe_path_keeps_a_path_inside_the_package():
     assert safe_path("clean/x.csv") == PurePosixPath("clean", "x.csv")
 
 
+def test_a_descriptor_without_a_files_hash_is_refused(published, tmp_path):
+    descriptor = json.loads((published / "datapackage.json").read_text())
+    (resource,) = [r for r in descriptor["resources"] if r["path"] == PARQUET]
+    del resource["hash"]
+    (published / "datapackage.json").write_text(json.dumps(descriptor))
+    with serve(published) as base, pytest.raises(DownloadError) as err:
+        download(base + "datapackage.json", tmp_path / "data")
+    assert f"{PARQUET}: datapackage.json gives no sha256 hash, so the file cannot be verified" in str(err.value)
+    assert err.value.kind == "hash" and not (tmp_path / "data").exists()
+
+
 # --- load(source=...) ----------------------------------------------------------------
 
 
@@ -546,7 +557,7 @@ def test_a_default_release_unlike_the_registry_is_refused(local_release, monkeyp
         download()
     message = str(err.value)
     assert f"expected {wrong}, found {sha256(local_release / ARCHIVE)}" in message
-    assert "recorded for this release in aidstats 0.1.0" in message and "nothing was saved" in message
+    assert "recorded for this release in aidstats 0.1.0" in message and "nothing was saved" in message and err.value.kind == "hash"
     assert "AIDSTATS_DATA_URL" not in message  # the URL was not taken from it
     assert not cache.parent.exists()
 
