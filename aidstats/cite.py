@@ -14,20 +14,53 @@ from .loader import load, resource
 
 
 def _documents(name: str) -> pd.DataFrame:
-    """The documents a table's sources name, in the sources table's order (the paper left out)."""
+    """The register rows a table's sources name, in the register's order (the paper left out)."""
     sources = load("sources")
     cited = [s["path"].partition("#")[2] for s in resource(name).get("sources", [])]
     return sources[sources["source_id"].isin(cited) & (sources["kind"] != "paper")]
 
 
 def location(row) -> str:
-    """'AVPRF, Fond 0102, Opis 7, …' from a row of the sources table."""
+    """'AVPRF, Fond 0102, Opis 7, …' from a row of the sources table ('' where the footnote prints none)."""
     parts = [row.archive] + [
         f"{label} {getattr(row, field)}"
         for label, field in [("Fond", "fond"), ("Opis", "opis"), ("Delo", "delo"), ("Por.", "por"), ("Papka", "papka"), ("Listy", "listy")]
         if pd.notna(getattr(row, field))
     ]
     return ", ".join(p for p in parts if pd.notna(p))
+
+
+def source_line(register: pd.DataFrame, source_id: str) -> str:
+    """One line naming a source as the paper cites it, with the full citation an "Ibid." stands for.
+
+    Parameters
+    ----------
+    register
+        The sources table (as ``aidstats.load("sources")`` returns it).
+    source_id
+        A row of it.
+
+    Returns
+    -------
+    str
+        For a full citation, ``"footnote 45: <citation as printed>"``; for an "Ibid." or a repeat,
+        the footnote it leads to as well, e.g. ``"footnote 31 (Ibid.: footnote 29, APRF, Fond 45,
+        Opis 1, Delo 329, Listy 54-72)"``; for the paper itself, ``"the paper: <reference>"``.
+    """
+    rows = register.set_index("source_id")
+    row = rows.loc[source_id]
+    if row["kind"] == "paper":
+        return f"the paper: {row['citation']}"
+    own = f"footnote {row['footnote']}"
+    if pd.isna(row["full_citation_id"]):
+        return f"{own}: {row['citation']}"
+    full = rows.loc[row["full_citation_id"]]
+    where = location(full) or full["citation"]
+    full_line = f"footnote {full['footnote']}, {where}"
+    if row["citation"].startswith("Ibid"):
+        printed = row["citation"] if row["citation"] == "Ibid." else row["citation"].rstrip(". ")
+        return f"{own} ({printed}: {full_line})"
+    return f"{own}: {row['citation']} (the document of {full_line})"
 
 
 def citation_text(name: str | None = None) -> str:
@@ -38,16 +71,23 @@ def citation_text(name: str | None = None) -> str:
         documents = _documents(name)
         if documents.empty:
             return "\n".join([*lines, "", f"Table {name} cites no document besides the paper."])
+        register = load("sources")
         lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
-        for row in documents.itertuples():
-            lines.append(f"  footnote {row.footnote}: {row.citation}")
+        lines += [f"  {source_line(register, source_id)}" for source_id in documents["source_id"]]
         # A citation that is itself damaged or doubtful says so where it is printed.
-        caveats = load("caveats")
-        about = caveats[(caveats["table"] == "sources") & caveats["row_key"].isin([f"source_id={s}" for s in documents["source_id"]])]
+        about = _caveats_about(set(documents["source_id"]) | set(documents["full_citation_id"].dropna()))
         if len(about):
             lines += ["", "Caveats about these citations:"]
-            lines += [f"  {row.row_key.removeprefix('source_id=')}: {row.issue}" for row in about.itertuples()]
+            lines += [f"  {row.caveat_id}: {row.issue}" for row in about.itertuples()]
     return "\n".join(lines)
+
+
+def _caveats_about(source_ids: set[str]) -> pd.DataFrame:
+    """The caveats on the sources table whose row_key names one of ``source_ids``."""
+    caveats = load("caveats")
+    on_sources = caveats[caveats["table"] == "sources"]
+    named = on_sources["row_key"].fillna("").str.split(";")
+    return on_sources[named.map(lambda keys: any(key.removeprefix("source_id=") in source_ids for key in keys))]
 
 
 # LaTeX typesets BibTeX fields, so a character it treats specially is written as
@@ -73,8 +113,43 @@ def _bib(value: str) -> str:
     return "{" + str(value).translate(_LATEX) + "}"
 
 
+# Korean and Chinese names are printed family name first; every other name in the
+# register is printed given names first, with any lower-case particle ("van") before
+# the family name.
+_FAMILY_NAME_FIRST = {"Kim Il Sung", "Shen Zhihua"}
+
+
+def bibtex_names(author: str) -> str:
+    """The register's author as BibTeX names, 'Family, Given' joined by ' and '.
+
+    >>> bibtex_names("B. Akimov"), bibtex_names("Erik van Ree"), bibtex_names("Suzdalev")
+    ('Akimov, B.', 'van Ree, Erik', 'Suzdalev')
+    >>> bibtex_names("Shen Zhihua and Yafeng Xia"), bibtex_names("Kim Il Sung")
+    ('Shen, Zhihua and Xia, Yafeng', 'Kim, Il Sung')
+    """
+    names = []
+    for name in author.split(" and "):
+        words = name.split()
+        if name in _FAMILY_NAME_FIRST:
+            family, given = words[:1], words[1:]
+        else:
+            start = len(words) - 1
+            while start > 0 and words[start - 1].islower():
+                start -= 1
+            family, given = words[start:], words[:start]
+        names.append(", ".join(filter(None, [" ".join(family), " ".join(given)])))
+    return " and ".join(names)
+
+
+def _first_citation(register: pd.DataFrame, source_id: str) -> str:
+    """The register row where the document of ``source_id`` is first cited in full."""
+    while pd.notna(full := register.at[source_id, "full_citation_id"]):
+        source_id = full
+    return source_id
+
+
 def citation_bibtex(name: str | None = None) -> str:
-    """BibTeX entries: the package, the paper, and (for a table) its documents."""
+    """BibTeX entries: the package, the paper, and (for a table) each document it rests on, once."""
     year = metadata.CREATED[:4]
     entries = [
         f"@misc{{aidstats_{metadata.VERSION.replace('.', '_')},\n  author = {{{{aidstats contributors}}}},\n  title = {_bib('aidstats: ' + metadata.TITLE)},\n"
@@ -84,14 +159,21 @@ def citation_bibtex(name: str | None = None) -> str:
     if name is None:
         return "\n\n".join(entries)
     resource(name)  # an unknown name raises, listing the valid ones
-    for row in _documents(name).itertuples():
+    register = load("sources").set_index("source_id")
+    cited_in: dict[str, list[int]] = {}
+    for source_id in _documents(name)["source_id"]:
+        cited_in.setdefault(_first_citation(register, source_id), []).append(int(register.at[source_id, "footnote"]))
+    for source_id, footnotes in cited_in.items():
+        row = register.loc[source_id]
+        where = location(row)
+        position = f"{row['author']}: {row['author_position']}. " if pd.notna(row["author_position"]) else ""
         fields = {
-            "title": row.title,
-            "author": row.author,
-            "howpublished": location(row) or None,
-            "date": row.date,
-            "note": f"Cited in footnote {row.footnote} of {metadata.PAPER}: {row.citation}",
+            "title": row["title"],
+            "author": bibtex_names(row["author"]) if pd.notna(row["author"]) else None,
+            "howpublished": where or None,
+            "date": row["date"],
+            "note": f"{position}Cited in footnote{'s' if len(footnotes) > 1 else ''} {', '.join(map(str, footnotes))} of {metadata.PAPER}: {row['citation']}",
         }
         body = ",\n".join(f"  {key} = {_bib(value)}" for key, value in fields.items() if value is not None and pd.notna(value))
-        entries.append(f"@misc{{{row.source_id},\n{body}\n}}")
+        entries.append(f"@misc{{{source_id},\n{body}\n}}")
     return "\n\n".join(entries)

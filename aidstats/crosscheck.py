@@ -110,14 +110,46 @@ def _occurs_whole(value: str, quote: str) -> bool:
     return re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(value)}(?!\w)(?![.,]\d)", quote) is not None
 
 
+def footnote_text(source_text: str, number: int) -> str | None:
+    """The text of footnote ``number`` (between ``[N:`` and its closing bracket), or None if absent.
+
+    Brackets inside a footnote ("[Stalin]", "Delo 828[9]") are balanced before its
+    end is taken; a footnote the paper never closes (53) runs to the next one.
+
+    >>> footnote_text("x.[footnoteRef:7] y [7:  Ibid. [sic] p. 2.] z [8:  Ibid.]", 7)
+    'Ibid. [sic] p. 2.'
+    >>> footnote_text("[53:  List, Opis 7, [footnoteRef:54] body [54:  Letter]", 53)
+    'List, Opis 7, [footnoteRef:54] body '
+    >>> footnote_text("[1:  A]", 2) is None
+    True
+    """
+    opening = re.search(rf"\[{number}:\s", source_text)
+    if opening is None:
+        return None
+    depth = 1
+    for end in range(opening.end(), len(source_text)):
+        depth += {"[": 1, "]": -1}.get(source_text[end], 0)
+        if depth == 0:
+            return source_text[opening.end() : end].strip()
+    following = re.compile(r"\[\d+:\s").search(source_text, opening.end())
+    return source_text[opening.end() : following.start() if following else None].strip() + " "
+
+
 def citation_problems(frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:
-    """A footnote's citation must be copied verbatim, and its title must be in it."""
+    """A citation must be copied verbatim from the footnote its row names, and its title must be in it."""
     problems = []
-    for line, row in frame[frame["footnote"].notna() & frame["citation"].notna()].iterrows():
-        if row["citation"] not in source_text:
+    # A footnote number below 1 is reported by its column check; naming "footnote 0" here would repeat it.
+    numbered = pd.to_numeric(frame["footnote"], errors="coerce").ge(1)
+    for line, row in frame[numbered & frame["citation"].notna()].iterrows():
+        footnote = footnote_text(source_text, int(row["footnote"])) or ""
+        if row["citation"] not in footnote:
             problems.append(
                 InputProblem(
-                    shown_as, int(line), "citation", show(row["citation"]), "the footnote's text exactly as it occurs in raw/source/*.txt"
+                    shown_as,
+                    int(line),
+                    "citation",
+                    show(row["citation"]),
+                    f"text that occurs verbatim in footnote {row['footnote']} of raw/source/*.txt",
                 )
             )
         elif pd.notna(row["title"]) and row["title"] not in row["citation"]:

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import metadata
+from .cite import source_line
 from .schemas import TABLES, Table
 
 PARQUET_SUFFIX = "-parquet"
@@ -89,12 +90,19 @@ def file_facts(path: Path) -> dict:
 
 def resource_sources(frames: dict[str, pd.DataFrame], table: Table) -> list[dict]:
     """The paper, and each archival document the table's rows cite."""
-    register = frames["sources"].set_index("source_id")
+    register = frames["sources"]
     cited = []
     if "source_id" in table.model.to_schema().columns:
         cited = list(dict.fromkeys(frames[table.name]["source_id"]))
-    paper = register.index[register["kind"] == "paper"].tolist()
-    return [{"title": register.at[sid, "citation"], "path": f"sources.csv#{sid}"} for sid in paper + cited]
+    paper = register.loc[register["kind"] == "paper", "source_id"].tolist()
+    # An "Ibid." is titled with the full citation it stands for, so the title alone locates the document.
+    return [
+        {
+            "title": register.set_index("source_id").at[sid, "citation"] if sid in paper else source_line(register, sid),
+            "path": f"sources.csv#{sid}",
+        }
+        for sid in paper + cited
+    ]
 
 
 def table_caveats(frames: dict[str, pd.DataFrame], name: str) -> list[dict]:

@@ -49,49 +49,88 @@ def sitc_column(level: str):
 
 def source_column():
     return column(
-        "Source", "The archival document the paper cites for this row (see the sources table, which gives the footnote and folios)."
+        "Source",
+        "The footnote the paper attaches to the sentence this row quotes (its register row in the sources table; "
+        "where that footnote is an 'Ibid.' or a repeat, the register's full_citation_id leads to the full citation).",
     )
 
 
 class Sources(pa.DataFrameModel):
-    source_id: Text = column("Source ID", "Stable identifier; 'fnNN' is the document cited in footnote NN.", str_matches=r"^[a-z0-9_]+$")
+    source_id: Text = column(
+        "Source ID",
+        "Stable identifier: 'fnNN' is the first document footnote NN cites, 'fnNN_2', 'fnNN_3', … the further documents "
+        "the same footnote cites, in printed order; 'weathersby' is the paper itself.",
+        str_matches=r"^(weathersby|fn\d+(_\d+)?)$",
+    )
     kind: Enum = column(
         "Kind",
         "'paper' for the study itself, 'archival_document' for an archival document it cites, 'publication' for a published work it cites.",
         isin=["paper", "archival_document", "publication"],
     )
-    footnote: Whole = column("Footnote", "Number of the footnote of the paper that cites the document.", nullable=True, ge=1)
-    citation: Text = column("Citation", "The citation exactly as printed in the footnote (for the paper, its bibliographic reference).")
+    footnote: Whole = column("Footnote", "Number of the footnote of the paper that prints this citation.", nullable=True, ge=1)
+    citation: Text = column(
+        "Citation",
+        "This document's citation exactly as the footnote prints it (an 'Ibid.' prints only 'Ibid.' and perhaps pages); "
+        "for the paper, its bibliographic reference.",
+    )
     archive: Enum = column(
         "Archive",
-        "Archive as printed: AVPRF (Foreign Policy), APRF (Presidential), RTsKhIDNI (party records).",
+        "Archive as printed in this footnote: AVPRF (Foreign Policy), APRF (Presidential), RTsKhIDNI (party records).",
         nullable=True,
         isin=["AVPRF", "APRF", "RTsKhIDNI"],
     )
-    fond: Text = column("Fond", "Fond (collection) number as printed.", nullable=True)
-    opis: Text = column("Opis", "Opis (inventory) number as printed.", nullable=True)
+    fond: Text = column("Fond", "Fond (collection) number as printed in this footnote.", nullable=True)
+    opis: Text = column("Opis", "Opis (inventory) number as printed in this footnote.", nullable=True)
     delo: Text = column("Delo", "Delo (file) number, where the footnote prints 'Delo'.", nullable=True)
     por: Text = column("Por.", "Poryadkovyi nomer (item) number, where the footnote prints 'Por'.", nullable=True)
-    papka: Text = column("Papka", "Papka (folder) number as printed.", nullable=True)
-    listy: Text = column("Listy", "Folio range as printed.", nullable=True, str_matches=r"^\d+(-\d+)?(, \d+(-\d+)?)*$")
+    papka: Text = column("Papka", "Papka (folder) number as printed in this footnote.", nullable=True)
+    listy: Text = column("Listy", "Folio range as printed in this footnote.", nullable=True, str_matches=r"^\d+(-\d+)?(, \d+(-\d+)?)*$")
+    pages: Text = column(
+        "Pages",
+        "Pages this footnote gives: of a publication, of the published text or translation of a document, or of the document itself after an 'Ibid.'.",
+        nullable=True,
+        str_matches=r"^\d+(-\d+)?$",
+    )
     title: Text = column(
         "Title",
         "Title of the document as printed, without quotation marks; for an untitled document, the description the footnote gives.",
         nullable=True,
     )
-    author: Text = column("Author", "Author and position as printed.", nullable=True)
+    author: Text = column("Author", "The author's name or names as this footnote prints them, without position.", nullable=True)
+    author_position: Text = column("Author's position", "The author's position as this footnote prints it.", nullable=True)
     date: Text = column(
         "Date",
         "Date of the document as an ISO 8601 date, month or interval, where the footnote prints one.",
         nullable=True,
         str_matches=ISO_DATE_OR_INTERVAL,
     )
+    full_citation_id: Text = column(
+        "Full citation",
+        "For an 'Ibid.' or a repeated citation: the source_id of the nearest earlier footnote that cites the same document in full "
+        "(an 'Ibid.' chain is followed to it), so the archival location is one join away. Empty for a document's first full citation.",
+        nullable=True,
+    )
     note: Text = column("Note", "What a reader should know about this citation.", nullable=True)
+
+    @pa.dataframe_check(error="a citation that begins 'Ibid.' has a full_citation_id")
+    def ibid_has_full_citation(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df["citation"].str.startswith("Ibid") | df["full_citation_id"].notna()
+
+    @pa.dataframe_check(error="full_citation_id names a row of an earlier footnote whose citation is a full one, not an 'Ibid.'")
+    def full_citation_is_earlier_and_full(cls, df: pd.DataFrame) -> pd.Series:
+        target = df.set_index("source_id")
+        points = df["full_citation_id"]
+        earlier = points.map(target["footnote"]).lt(df["footnote"])
+        full = ~points.map(target["citation"]).str.startswith("Ibid")
+        return points.isna() | (earlier & full).fillna(False).astype(bool)
 
     class Config:
         name = "sources"
         title = "Source register"
-        description = "The paper and each archival document it cites for a figure in the tables, with the citation as printed and parsed."
+        description = (
+            "The paper and every document cited in a footnote that a table cites, one row per footnote and document, "
+            "with the citation as that footnote prints it and parsed; an 'Ibid.' or repeated citation links to the full citation."
+        )
         strict = True
         coerce = True
 
@@ -465,7 +504,7 @@ SOURCE_FK = ForeignKey(["source_id"], "sources", ["source_id"])
 TABLES: dict[str, Table] = {
     t.name: t
     for t in [
-        Table(Sources, ["source_id"]),
+        Table(Sources, ["source_id"], [ForeignKey(["full_citation_id"], "sources", ["source_id"])]),
         Table(Donors, ["code"]),
         Table(Units, ["unit"], [ForeignKey(["base_unit"], "units", ["unit"])]),
         Table(SitcDivisions, ["division"]),

@@ -25,11 +25,11 @@ PAPER_REF = (
 )
 PACKAGE_CITATION = f"aidstats contributors. {CFF['title']}. Data package, version {CFF['version']}. Transcribed from {PAPER_REF}."
 
-# Footnote 45, first sentence (the rest lists further reports under "See also").
+# Footnote 45's first document, up to the ". See also" that begins its nine further reports.
 FN45 = (
     "“Account of the Work of the DPRK Ministry of Communications for the First Half of 1951,” by S. Lazarev, "
     "First Secretary of the Embassy of the USSR in the DPRK, 7 September 1951, AVPRF, Fond 0102, Opis 7, Por 54, "
-    "Papka 30, Listy 45-54."
+    "Papka 30, Listy 45-54"
 )
 # Footnote 48, whole.
 FN48 = (
@@ -105,8 +105,10 @@ def test_a_table_citation_lists_its_documents_and_their_caveats():
     assert lines[4:6] == ["", "Caveats about these citations:"]
     # Every caveat the package records about footnote 45's citation, in the caveats table's order.
     caveats = aidstats.load("caveats")
-    about_fn45 = caveats[(caveats["table"] == "sources") & (caveats["row_key"] == "source_id=fn45")]
-    assert lines[6:] == [f"  fn45: {issue}" for issue in about_fn45["issue"]]
+    names_fn45 = caveats["row_key"].fillna("").str.split(";").map(lambda keys: "source_id=fn45" in keys)
+    about_fn45 = caveats[(caveats["table"] == "sources") & names_fn45]
+    assert lines[6:] == [f"  {row.caveat_id}: {row.issue}" for row in about_fn45.itertuples()]
+    assert [line.split(":")[0].strip() for line in lines[6:]] == ["delo_or_por", "fn45_see_also"]
     # Among them the one a reader must see: footnote 45 says "Por 54" where footnote 48 says "Delo 54".
     assert any("'Por 54'" in line and "'Delo 54'" in line for line in lines[6:])
 
@@ -114,14 +116,18 @@ def test_a_table_citation_lists_its_documents_and_their_caveats():
 def test_a_table_citation_lists_every_document_in_footnote_order_and_only_their_caveats():
     text = citation_text("key_figures")
     footnotes = [int(line.split()[1].rstrip(":")) for line in text.splitlines() if line.startswith("  footnote ")]
-    # key_figures takes figures from the body of the paper documented by these footnotes
-    # (29-36 cite footnote 27's record again, 50-52 footnote 49's report).
-    assert footnotes == [14, 18, 19, 21, 27, 44, 45, 46, 49, 54, 55, 58, 59]
+    # key_figures takes figures from the body of the paper documented by these footnotes: 29 cites
+    # footnote 27's record again in full, 31, 33 and 34 are "Ibid.", as are 50 and 52 after 49.
+    assert footnotes == [14, 18, 19, 21, 27, 29, 31, 33, 34, 44, 45, 46, 49, 50, 52, 54, 55, 58, 59]
+    # An "Ibid." line names the footnote it stands for and that footnote's archival location.
+    assert "  footnote 31 (Ibid.: footnote 29, APRF, Fond 45, Opis 1, Delo 329, Listy 54-72)" in text
+    assert "  footnote 50 (Ibid. pp. 4-5: footnote 49, AVPRF, Fond 0102, Opis 10, Por. 22, Papka 53, Listy 1-39)" in text
     caveated = {line.split(":")[0].strip() for line in text.split("Caveats about these citations:\n")[1].splitlines()}
     # Caveats are printed for cited documents only: those on footnote 19's uncertain "Delo 828[9]",
     # footnote 45's "Por 54" and footnote 55's folio-less "APRF, No. 24, I." appear; those on
-    # footnotes 48 and 53, which key_figures does not cite, do not.
-    assert {"fn19", "fn45", "fn55"} <= caveated <= {f"fn{n}" for n in footnotes}
+    # footnotes 48 and 53 only (the APRF misprint, the damaged footnote), which key_figures does not cite, do not.
+    assert {"fn19_delo", "delo_or_por", "fn55_no_folio"} <= caveated
+    assert not caveated & {"fn48_archive_aprf", "fn53_damaged", "fn53_not_closed"}
     assert "footnote <NA>" not in text
 
 
@@ -139,10 +145,11 @@ def test_bibtex_of_a_table_adds_an_entry_per_document():
     fn45 = (
         "@misc{fn45,\n"
         "  title = {Account of the Work of the DPRK Ministry of Communications for the First Half of 1951},\n"
-        "  author = {S. Lazarev, First Secretary of the Embassy of the USSR in the DPRK},\n"
+        "  author = {Lazarev, S.},\n"  # a name BibTeX reads as family, given; the position goes to the note
         "  howpublished = {AVPRF, Fond 0102, Opis 7, Por. 54, Papka 30, Listy 45-54},\n"
         "  date = {1951-09-07},\n"  # "7 September 1951"
-        f"  note = {{Cited in footnote 45 of {PAPER_REF}: {FN45}}}\n"
+        "  note = {S. Lazarev: First Secretary of the Embassy of the USSR in the DPRK. "
+        f"Cited in footnote 45 of {PAPER_REF}: {FN45}}}\n"
         "}"
     )
     assert citation_bibtex("railway_damage") == f"{PACKAGE_ENTRY}\n\n{PAPER_ENTRY}\n\n{fn45}"
@@ -153,9 +160,10 @@ def test_bibtex_leaves_out_what_the_footnote_does_not_print():
     fn48 = (
         "@misc{fn48,\n"
         "  title = {On the Fulfillment of the Export-Import Plan of the DPRK for 1951, as of 1 September 1951},\n"
-        "  author = {B. Akimov, Third Secretary of the Embassy of the USSR in the DPRK},\n"
+        "  author = {Akimov, B.},\n"  # footnote 48's "B. Akimov, Third Secretary …" (issue 11)
         "  howpublished = {APRF, Fond 0102, Opis 7, Delo 54, Papka 30, Listy 77-92},\n"
-        f"  note = {{Cited in footnote 48 of {PAPER_REF}: {FN48}}}\n"
+        "  note = {B. Akimov: Third Secretary of the Embassy of the USSR in the DPRK. "
+        f"Cited in footnote 48 of {PAPER_REF}: {FN48}}}\n"
         "}"
     )
     assert citation_bibtex("mineral_exports").endswith(f"\n\n{fn48}")
@@ -218,3 +226,29 @@ def test_each_table_cites_the_documents_of_its_footnotes(name, documents):
     assert [entry.splitlines()[0] for entry in entries[2:]] == [f"@misc{{{d}," for d in documents]
     listed = [line.split(":")[0].strip() for line in citation_text(name).splitlines() if line.startswith("  footnote ")]
     assert listed == [f"footnote {d.removeprefix('fn')}" for d in documents]
+
+
+def test_bibtex_gives_one_entry_per_document_however_often_it_is_cited():
+    """Footnotes 27, 29 and the "Ibid."s 31, 33, 34 cite one record of conversation; 49, 50, 52 one report."""
+    entries = citation_bibtex("key_figures").split("\n\n")
+    keys = [entry.split("{", 1)[1].split(",", 1)[0] for entry in entries]
+    assert "fn29" not in keys and "fn31" not in keys and "fn50" not in keys
+    fn27 = next(entry for entry in entries if entry.startswith("@misc{fn27,"))
+    assert f"Cited in footnotes 27, 29, 31, 33, 34 of {PAPER_REF}:" in fn27
+    fn49 = next(entry for entry in entries if entry.startswith("@misc{fn49,"))
+    assert "  author = {Petrov, P. M.}," in fn49 and "Cited in footnotes 49, 50, 52 of" in fn49
+
+
+@pytest.mark.parametrize(
+    ("printed", "bibtex"),
+    [
+        ("B. Akimov", "Akimov, B."),
+        ("P. M. Petrov", "Petrov, P. M."),
+        ("Erik van Ree", "van Ree, Erik"),  # the particle stays with the family name
+        ("Kim Il Sung", "Kim, Il Sung"),  # Korean: family name first
+        ("Shen Zhihua and Yafeng Xia", "Shen, Zhihua and Xia, Yafeng"),  # the first Chinese, family name first
+        ("Suzdalev", "Suzdalev"),  # footnote 55 prints the surname only
+    ],
+)
+def test_bibtex_names_are_family_then_given(printed, bibtex):
+    assert aidstats.cite.bibtex_names(printed) == bibtex

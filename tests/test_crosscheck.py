@@ -193,7 +193,7 @@ def test_a_table_without_quotes_has_no_quote_problems():
 FN45 = (
     "“Account of the Work of the DPRK Ministry of Communications for the First Half of 1951,” by S. Lazarev, AVPRF, Fond 0102, Listy 45-54."
 )
-FOOTNOTES = f"[45:  {FN45} See also other reports."
+FOOTNOTES = f"[45:  {FN45} See also other reports.] Body text.[footnoteRef:46] [46:  Ibid. p. 3.]"
 FN45_TITLE = "Account of the Work of the DPRK Ministry of Communications for the First Half of 1951"
 
 
@@ -214,8 +214,17 @@ def test_a_citation_copied_verbatim_with_its_title_passes():
 def test_a_damaged_citation_is_reported_naming_the_footnote_text():
     damaged = FN45.replace("45-54", "45-55")
     assert citation_problems(sources(damaged, FN45_TITLE)) == [
-        (9, "citation", repr(damaged), "the footnote's text exactly as it occurs in raw/source/*.txt")
+        (9, "citation", repr(damaged), "text that occurs verbatim in footnote 45 of raw/source/*.txt")
     ]
+
+
+def test_a_citation_printed_in_another_footnote_is_reported():
+    """Footnote 45's text is in the source, but not in footnote 46, which the row names."""
+    assert citation_problems(sources(FN45, FN45_TITLE, footnote="46")) == [
+        (9, "citation", repr(FN45), "text that occurs verbatim in footnote 46 of raw/source/*.txt")
+    ]
+    assert citation_problems(sources("Ibid. p. 3.", None, footnote="46")) == []
+    assert citation_problems(sources("Ibid. p. 3.", None, footnote="45"))[0][3].endswith("footnote 45 of raw/source/*.txt")
 
 
 def test_a_title_not_in_its_citation_is_reported():
@@ -264,11 +273,13 @@ def build_output(root: Path) -> list[str]:
 
 def test_a_damaged_citation_in_raw_sources_fails_the_build(project_copy):
     """The known gap: if citation_problems found nothing, this build would pass."""
-    edit(project_copy / "raw" / "sources.csv", "Papka 30, Listy 45-54.", "Papka 30, Listy 45-55.")
+    edit(project_copy / "raw" / "sources.csv", 'Por 54, Papka 30, Listy 45-54"', 'Por 54, Papka 30, Listy 45-55"')
     lines = build_output(project_copy)
     assert lines[0] == "1 problem in the raw input; nothing was written:"
-    assert lines[1].startswith("  raw/sources.csv:9: column 'citation': found '“Account of the Work of the DPRK Ministry of Communications")
-    assert lines[1].endswith("Listy 45-55.'; expected the footnote's text exactly as it occurs in raw/source/*.txt")
+    assert lines[1].startswith(
+        "  raw/sources.csv:15: column 'citation': found '“Account of the Work of the DPRK Ministry of Communications"
+    )
+    assert lines[1].endswith("Listy 45-55'; expected text that occurs verbatim in footnote 45 of raw/source/*.txt")
 
 
 def test_a_title_not_in_its_citation_fails_the_build(project_copy):
@@ -278,7 +289,7 @@ def test_a_title_not_in_its_citation_fails_the_build(project_copy):
         ",Account of the Work of the Ministry",
     )
     assert (
-        "  raw/sources.csv:9: column 'title': found 'Account of the Work of the Ministry for the First Half of 1951'; expected text that occurs in this row's citation"
+        "  raw/sources.csv:15: column 'title': found 'Account of the Work of the Ministry for the First Half of 1951'; expected text that occurs in this row's citation"
         in build_output(project_copy)
     )
 

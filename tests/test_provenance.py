@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, run_cli
+from conftest import PAPER, ROOT, run_cli
 
 import aidstats
 from aidstats import metadata
@@ -36,13 +36,70 @@ def test_register_parses_what_the_citation_prints():
         for column, label in labels.items():
             value = getattr(row, column)
             if pd.notna(value):
-                assert re.search(rf"{label}\w*\.? {re.escape(value)}(?!\d)", row.citation), (row.source_id, column, value)
+                assert re.search(rf"{label}\w*[.,]? {re.escape(value)}(?!\d)", row.citation), (row.source_id, column, value)
 
 
-def test_every_cited_footnote_is_a_footnote_of_the_paper():
+def _footnote_region(text: str, number: int) -> str:
+    """From footnote ``number``'s opening to the next footnote's opening (a generous bound on its text)."""
+    start = text.index(f"[{number}:  ")
+    following = re.compile(r"\[\d+:  ").search(text, start + 1)
+    return text[start : following.start() if following else None]
+
+
+def test_every_citation_is_printed_in_its_own_footnote():
     text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "raw" / "source").glob("*.txt"))
     for row in aidstats.load("sources").dropna(subset=["footnote"]).itertuples():
-        assert f"[{row.footnote}:  {row.citation}" in text, row.source_id
+        assert row.citation in _footnote_region(text, row.footnote), row.source_id
+
+
+def _attached_footnote(paper: str, quote: str) -> int | None:
+    """The first footnote mark after ``quote`` in the paper, or None if none follows in its paragraph and after."""
+    end = paper.index(quote) + len(quote)
+    mark = re.compile(r"\[footnoteRef:(\d+)\]").search(paper, end)
+    return int(mark.group(1)) if mark else None
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="the paper is not beside the project (../shared/source)")
+@pytest.mark.parametrize("name", TABLES_WITH_SOURCES)
+def test_every_source_id_is_the_footnote_the_paper_attaches_to_the_sentence(name):
+    """A row's source_id is the register row of the footnote mark that follows its quote (issue 13)."""
+    paper = PAPER.read_text(encoding="utf-8")
+    footnotes = aidstats.load("sources").set_index("source_id")["footnote"]
+    for row in aidstats.load(name).itertuples():
+        attached = _attached_footnote(paper, row.quote)
+        if row.source_id == "weathersby":
+            # The author's own statement: no footnote mark closes its paragraph.
+            paragraph_end = paper.index("\n", paper.index(row.quote) + len(row.quote))
+            assert attached is None or paper.index(f"[footnoteRef:{attached}]", paper.index(row.quote)) > paragraph_end, row
+        else:
+            assert footnotes[row.source_id] == attached, (name, row.Index, row.source_id, attached)
+
+
+@pytest.mark.parametrize("name", TABLES_WITH_SOURCES)
+def test_every_source_resolves_to_a_location_in_one_join(name):
+    register = aidstats.load("sources").set_index("source_id")
+    for source_id in aidstats.load(name).source_id.unique():
+        full = register.loc[source_id]
+        if pd.notna(full.full_citation_id):
+            full = register.loc[full.full_citation_id]
+            assert pd.isna(full.full_citation_id) or not full.citation.startswith("Ibid"), source_id
+        if full.kind == "archival_document":
+            assert pd.notna(full.archive), source_id
+        else:
+            assert full.kind in {"publication", "paper"} and pd.notna(full.title), source_id
+
+
+def test_register_rows_the_issue_names():
+    register = aidstats.load("sources").set_index("source_id")
+    # Footnote 29 prints its own full citation, with page 12 of the published translation.
+    assert register.loc["fn29", ["footnote", "delo", "listy", "pages", "full_citation_id"]].tolist() == [29, "329", "54-72", "12", "fn27"]
+    assert register.loc["fn31", ["citation", "full_citation_id"]].tolist() == ["Ibid.", "fn29"]
+    assert register.loc["fn55", "author"] == "Suzdalev"  # as footnote 55 prints it, not "S. P. Suzdalev"
+    # Footnote 53 cites three documents: the goods list, then footnote 48's and 49's, repeated.
+    assert register.query("footnote == 53").full_citation_id.fillna("").tolist() == ["", "fn48", "fn49"]
+    # Footnote 45: the account of the Ministry of Communications and nine reports under "See also".
+    assert len(register.query("footnote == 45")) == 1 + 9
+    assert register.loc["fn45_2", ["opis", "papka"]].tolist() == ["77", "32"]  # "Opis 77 ... Papka, 32" as printed
 
 
 def test_key_figures_hold_the_figures_a_historian_reaches_for():
@@ -119,7 +176,7 @@ def test_cite_names_the_paper_and_the_document_of_footnote_53():
     assert "footnote 53" in result.output and "List of Goods Delivered to the DPRK in 1952" in result.output
     assert "@misc{fn53," in result.output and "@article{weathersby_armistice," in result.output
     assert result.output.count("{") == result.output.count("}")
-    assert "Caveats about these citations:" in result.output and "fn53: Footnote 53 is damaged" in result.output
+    assert "Caveats about these citations:" in result.output and "fn53_damaged: Footnote 53 is damaged" in result.output
 
 
 def test_cite_unknown_table_lists_the_valid_ones():
