@@ -19,6 +19,7 @@ from .loader import data_root, descriptor, list_tables, load
 
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
 CAVEATS_START, CAVEATS_END = "<!-- caveats:start -->", "<!-- caveats:end -->"
+CITE_START, CITE_END = "<!-- citation:start -->", "<!-- citation:end -->"
 
 # Characters that can start Markdown (CommonMark and GitHub's extensions) inside a line:
 # escapes, code, emphasis, links and images, HTML, entities, table cells, strikethrough, math.
@@ -91,7 +92,14 @@ def caveats_markdown(root: Path | None = None) -> str:
     return "\n".join([*lines, "", CAVEATS_END])
 
 
+def citation_markdown(root: Path | None = None) -> str:
+    """The package's citation, as datapackage.json gives it, as a block quote."""
+    return "\n".join([CITE_START, "", f"> {markdown_text(descriptor(root)['citation'])}", "", CITE_END])
+
+
 def _replace(text: str, start: str, end: str, new: str) -> str:
+    if start not in text or end not in text:
+        return text  # a README without this section keeps its text
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)
     return head + new + tail
@@ -102,6 +110,7 @@ def update_readme(readme: Path, root: Path | None = None) -> bool:
     text = readme.read_text(encoding="utf-8")
     new = _replace(text, START, END, tables_markdown(root))
     new = _replace(new, CAVEATS_START, CAVEATS_END, caveats_markdown(root))
+    new = _replace(new, CITE_START, CITE_END, citation_markdown(root))
     readme.write_text(new, encoding="utf-8")
     return new != text
 

@@ -6,8 +6,8 @@ the build never reads the clock, so two builds give the same bytes.
 
 from __future__ import annotations
 
-VERSION = "0.1.0"
-CREATED = "2026-11-27T00:00:00Z"
+VERSION = "0.2.0"
+CREATED = "2026-11-29T00:00:00Z"
 NAME = "aidstats"
 # Where each release's archive is published; `aidstats download` fetches the installed version's.
 RELEASE_URL = "https://github.com/aidstats/aidstats/releases/download/v{version}/aidstats-data-{version}.zip"
@@ -23,8 +23,9 @@ KEYWORDS = ["Korean War", "North Korea", "DPRK", "Soviet Union", "foreign aid", 
 LICENSES = [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}]
 CONTRIBUTORS = [{"title": "aidstats contributors", "roles": ["author"]}]
 PAPER_KEY = "weathersby_armistice"
+PAPER_AUTHOR = ("Weathersby", "Kathryn")  # family, given
 PAPER_TITLE = "North Korea and the Armistice Negotiations"
 PAPER_JOURNAL = "Transactions of the Royal Asiatic Society Korea Branch"
 PAPER_VOLUME = 90
-PAPER = f'Kathryn Weathersby, "{PAPER_TITLE}," {PAPER_JOURNAL}, vol. {PAPER_VOLUME}'
+PAPER = f'{PAPER_AUTHOR[1]} {PAPER_AUTHOR[0]}, "{PAPER_TITLE}," {PAPER_JOURNAL}, vol. {PAPER_VOLUME}'
 CITATION = f"aidstats contributors. aidstats: {TITLE}. Data package, version {VERSION}. Transcribed from {PAPER}."

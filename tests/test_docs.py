@@ -5,10 +5,23 @@ from __future__ import annotations
 import json
 import re
 
+import yaml
 from conftest import ROOT
 
 import aidstats
-from aidstats.docs import CAVEATS_END, CAVEATS_START, END, START, caveats_markdown, tables_markdown, update_readme
+from aidstats import citation_files, metadata
+from aidstats.docs import (
+    CAVEATS_END,
+    CAVEATS_START,
+    CITE_END,
+    CITE_START,
+    END,
+    START,
+    caveats_markdown,
+    citation_markdown,
+    tables_markdown,
+    update_readme,
+)
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -31,6 +44,34 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
     assert "pytest" in commands[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert commands[1] in ci
+
+
+def test_readme_citation_is_the_packages():
+    generated = README[README.index(CITE_START) : README.index(CITE_END) + len(CITE_END)]
+    assert generated == citation_markdown(), "run: python -m aidstats.docs README.md"
+    # Written out by hand: what a reader copies from the README.
+    assert (
+        f"> aidstats contributors. aidstats: {metadata.TITLE}. Data package, version {aidstats.__version__}. "
+        'Transcribed from Kathryn Weathersby, "North Korea and the Armistice Negotiations," '
+        "Transactions of the Royal Asiatic Society Korea Branch, vol. 90." in generated
+    )
+
+
+def test_citation_cff_and_zenodo_json_are_current():
+    for name, text in zip(citation_files.FILES, (citation_files.citation_cff(), citation_files.zenodo_json()), strict=True):
+        assert (ROOT / name).read_text(encoding="utf-8") == text, "run: python -m aidstats.citation_files"
+
+
+def test_zenodo_json_and_citation_cff_say_the_same():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo["title"] == cff["title"] and zenodo["version"] == cff["version"] == aidstats.__version__
+    assert zenodo["publication_date"] == cff["date-released"]
+    assert zenodo["license"] == cff["license"].lower() == "cc-by-4.0"
+    assert zenodo["keywords"] == cff["keywords"]
+    assert [c["name"] for c in zenodo["creators"]] == [a["name"] for a in cff["authors"]]
+    assert zenodo["upload_type"] == "dataset" == cff["type"]
+    assert zenodo["description"] == cff["abstract"]
 
 
 def test_citation_file_agrees_with_the_package():

@@ -35,7 +35,7 @@ from aidstats import metadata
 from aidstats.fetch import DownloadError, download, verify
 
 PARQUET = "clean/mineral_exports.parquet"
-ARCHIVE = "aidstats-data-0.1.0.zip"
+ARCHIVE = f"aidstats-data-{metadata.VERSION}.zip"
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def cache(tmp_path, monkeypatch) -> Path:
     # Where pooch's cache folder would be without AIDSTATS_CACHE_DIR: never the user's real cache.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("AIDSTATS_DATA_URL", raising=False)
-    return tmp_path / "cache" / "0.1.0"
+    return tmp_path / "cache" / metadata.VERSION
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +133,7 @@ def test_archive_holds_the_package_docs_and_licences(release):
         "clean/aid_deliveries.parquet",
         "clean/aid_deliveries.csv",
     ):
-        assert f"aidstats-data-0.1.0/{name}" in names
+        assert f"aidstats-data-{metadata.VERSION}/{name}" in names
 
 
 def test_the_installed_registry_knows_the_sha256_of_a_fresh_archive(release):
@@ -289,11 +289,11 @@ def test_the_cache_keeps_one_folder_per_url_under_the_version(monkeypatch, tmp_p
     from aidstats.fetch import cache_dir, cache_folder
 
     url = (published / "datapackage.json").as_uri()
-    assert download(url) == tmp_path / "cache" / "0.1.0" / hashlib.sha256(url.encode()).hexdigest()
+    assert download(url) == tmp_path / "cache" / metadata.VERSION / hashlib.sha256(url.encode()).hexdigest()
     # Without AIDSTATS_CACHE_DIR, pooch's user cache folder (XDG_CACHE_HOME/aidstats on Linux).
     monkeypatch.delenv("AIDSTATS_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_dir() == tmp_path / "xdg" / "aidstats" / "0.1.0"
+    assert cache_dir() == tmp_path / "xdg" / "aidstats" / metadata.VERSION
     assert cache_folder(url) == cache_dir() / hashlib.sha256(url.encode()).hexdigest()
 
 
@@ -522,7 +522,9 @@ def test_load_from_a_path_without_a_package_names_it(tmp_path):
 def test_default_url_comes_from_the_environment(monkeypatch):
     from aidstats.fetch import default_url
 
-    assert default_url() == "https://github.com/aidstats/aidstats/releases/download/v0.1.0/aidstats-data-0.1.0.zip"
+    assert (
+        default_url() == f"https://github.com/aidstats/aidstats/releases/download/v{metadata.VERSION}/aidstats-data-{metadata.VERSION}.zip"
+    )
     monkeypatch.setenv("AIDSTATS_DATA_URL", "http://127.0.0.1:1/x.zip")
     assert default_url() == "http://127.0.0.1:1/x.zip"
 
@@ -545,7 +547,7 @@ def test_the_default_release_is_checked_against_the_installed_registry(local_rel
     monkeypatch.setattr("aidstats.release.REGISTRY", registry)
     (local_release / f"{ARCHIVE}.sha256").write_text("0" * 64)  # the registry wins over the server's word
     result = retrieve()
-    assert "matches the sha256 recorded for this release in aidstats 0.1.0" in result.message and verify(result.folder) == []
+    assert f"matches the sha256 recorded for this release in aidstats {metadata.VERSION}" in result.message and verify(result.folder) == []
 
 
 def test_a_default_release_unlike_the_registry_is_refused(local_release, monkeypatch, tmp_path, cache):
@@ -557,7 +559,11 @@ def test_a_default_release_unlike_the_registry_is_refused(local_release, monkeyp
         download()
     message = str(err.value)
     assert f"expected {wrong}, found {sha256(local_release / ARCHIVE)}" in message
-    assert "recorded for this release in aidstats 0.1.0" in message and "nothing was saved" in message and err.value.kind == "hash"
+    assert (
+        f"recorded for this release in aidstats {metadata.VERSION}" in message
+        and "nothing was saved" in message
+        and err.value.kind == "hash"
+    )
     assert "AIDSTATS_DATA_URL" not in message  # the URL was not taken from it
     assert not cache.parent.exists()
 
@@ -646,13 +652,13 @@ def test_a_missing_default_release_says_so_and_how_to_choose_another(failure, re
         result = run_cli("download")
     assert result.exit_code == 1
     message = " ".join(result.output.split())
-    assert f"the release archive of aidstats 0.1.0 is not available at {url}{ARCHIVE}" in message
+    assert f"the release archive of aidstats {metadata.VERSION} is not available at {url}{ARCHIVE}" in message
     assert "aidstats download URL" in message and "AIDSTATS_DATA_URL" in message
     assert "Traceback" not in result.output and not cache.parent.exists()
 
 
 def test_a_failing_url_from_the_environment_says_where_it_came_from(monkeypatch):
-    url = f"http://127.0.0.1:{closed_port()}/aidstats-data-0.1.0.zip"
+    url = f"http://127.0.0.1:{closed_port()}/{ARCHIVE}"
     monkeypatch.setenv("AIDSTATS_DATA_URL", url)
     with pytest.raises(DownloadError, match=re.escape(f"(the URL {url} is from AIDSTATS_DATA_URL)")):
         download()
@@ -661,7 +667,7 @@ def test_a_failing_url_from_the_environment_says_where_it_came_from(monkeypatch)
 def test_a_url_passed_while_the_environment_names_another_is_not_blamed_on_it(monkeypatch):
     monkeypatch.setenv("AIDSTATS_DATA_URL", "http://127.0.0.1:1/elsewhere.zip")
     with pytest.raises(DownloadError) as err:
-        download(f"http://127.0.0.1:{closed_port()}/aidstats-data-0.1.0.zip")
+        download(f"http://127.0.0.1:{closed_port()}/{ARCHIVE}")
     assert "AIDSTATS_DATA_URL" not in str(err.value)
 
 
