@@ -38,6 +38,18 @@ def read_source_text(root: Path) -> dict[str, str]:
     return texts
 
 
+def passages_frame(texts: dict[str, str]) -> pd.DataFrame:
+    """One row per non-empty line of the excerpt files, numbered from 1 in each file."""
+    rows = [
+        {"passage_id": f"{name.removesuffix('.txt')}-{number}", "excerpt_file": name, "text": line}
+        for name, text in texts.items()
+        for number, line in enumerate((line for line in text.split("\n") if line.strip()), start=1)
+    ]
+    frame = pd.DataFrame(rows, columns=["passage_id", "excerpt_file", "text"], dtype="string")
+    frame.index = range(1, len(frame) + 1)
+    return frame
+
+
 def build_tables(root: Path) -> dict[str, pd.DataFrame]:
     """Read, check and derive every table; raise BuildError listing all problems."""
     if not (root / "raw").is_dir():  # a mistyped --root is named, not taken for an empty raw/
@@ -51,7 +63,10 @@ def build_tables(root: Path) -> dict[str, pd.DataFrame]:
     for table in TABLES.values():
         shown_as = f"raw/{table.name}.csv"
         try:
-            raw = read_raw_csv(root / "raw" / f"{table.name}.csv", shown_as, raw_columns(table.model))
+            if table.name == "passages":  # not transcribed: the excerpts themselves, one per line
+                raw, shown_as = passages_frame(read_source_text(root)), "raw/source/*.txt"
+            else:
+                raw = read_raw_csv(root / "raw" / f"{table.name}.csv", shown_as, raw_columns(table.model))
             frames[table.name] = _check_table(table, raw, frames, source_text, shown_as)
         except BuildError as err:
             problems += err.problems

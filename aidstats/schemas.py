@@ -26,7 +26,7 @@ Enum = Series[pd.CategoricalDtype]
 ISO_DATE_OR_INTERVAL = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
 TABLE_NAMES = [
     "sources", "donors", "units", "sitc_divisions", "commodity_classes", "railway_damage",
-    "mineral_exports", "aid_deliveries", "key_figures", "reconstruction_enterprises", "caveats",
+    "mineral_exports", "aid_deliveries", "key_figures", "reconstruction_enterprises", "caveats", "passages",
 ]  # fmt: skip
 
 # A number as printed: digits with optional thousands commas and decimals.
@@ -498,6 +498,30 @@ class Table:
         return self.model.Config.name
 
 
+class Passages(pa.DataFrameModel):
+    passage_id: Text = column(
+        "Passage ID", "'<file>-<n>': the n-th excerpt (line) of raw/source/<file>.txt.", str_matches=r"^[a-z0-9_]+-\d+$"
+    )
+    excerpt_file: Text = column("Excerpt file", "The file of raw/source/ that holds the excerpt.", str_matches=r"^[a-z0-9_]+\.txt$")
+    text: Text = column(
+        "Text",
+        "The excerpt exactly as the paper's text prints it, with its footnote marks ('[footnoteRef:N]') and "
+        "footnotes ('[N:  …]') inline where the converted text has them.",
+    )
+
+    class Config:
+        name = "passages"
+        title = "Passages of the paper"
+        description = (
+            "The sentences of the paper that hold a quote of any table (up to the footnote mark that documents it) and the "
+            "footnotes the source register cites, verbatim, so that every quote can be checked and read in context. "
+            "They are quoted from Kathryn Weathersby's paper for verification only and remain under its author's "
+            "and publisher's copyright; the CC BY licence of the data does not extend to them."
+        )
+        strict = True
+        coerce = True
+
+
 SOURCE_FK = ForeignKey(["source_id"], "sources", ["source_id"])
 
 # In build order: a table's foreign keys point only to tables before it.
@@ -540,6 +564,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(ReconstructionEnterprises, ["enterprise_id"], [SOURCE_FK], ["name", "place"]),
         Table(Caveats, ["caveat_id"]),
+        Table(Passages, ["passage_id"]),
     ]
 }
 assert list(TABLES) == TABLE_NAMES, "TABLE_NAMES must list the tables in build order"

@@ -76,9 +76,33 @@ def test_source_excerpts_are_verbatim_copies_of_the_paper():
     if not PAPER.is_file():
         pytest.skip(f"the paper is not beside the project at {PAPER}")
     paper = PAPER.read_text(encoding="utf-8")
+    paragraphs = paper.split("\n")
     for excerpt in sorted((ROOT / "raw" / "source").glob("*.txt")):
-        for paragraph in filter(None, excerpt.read_text(encoding="utf-8").split("\n")):
-            assert paragraph in paper.split("\n"), (excerpt.name, paragraph[:60])
+        for line in filter(None, excerpt.read_text(encoding="utf-8").split("\n")):
+            # An excerpt is a run of one paragraph, never text joined across two.
+            assert any(line in paragraph for paragraph in paragraphs), (excerpt.name, line[:60])
+
+
+def test_the_excerpts_are_what_checking_needs_and_no_more():
+    """Issue 12: the paper is quoted, not republished. Every excerpt holds a quote, a cited footnote or
+    the mark of a cited footnote, and together they are under a third of the paper's text."""
+    passages = aidstats.load("passages")
+    quotes = [q for name in aidstats.list_tables() if "quote" in aidstats.load(name).columns for q in aidstats.load(name).quote]
+    cited = aidstats.load("sources").dropna(subset=["footnote"])
+    needles = quotes + cited.citation.tolist() + [f"[footnoteRef:{n}]" for n in cited.footnote]
+    for text in passages.text:
+        assert any(needle in text for needle in needles), text[:60]
+    if PAPER.is_file():
+        assert passages.text.str.len().sum() < len(PAPER.read_text(encoding="utf-8")) / 3
+
+
+def test_every_quote_can_be_read_in_a_passage_of_the_package():
+    """The site and any reader of the package find each quote in context without raw/source."""
+    passages = "\n".join(aidstats.load("passages").text)
+    for name in aidstats.list_tables():
+        frame = aidstats.load(name)
+        if "quote" in frame.columns:
+            assert all(quote in passages for quote in frame.quote), name
 
 
 def test_row_counts_as_the_issue_counts_them():
