@@ -141,6 +141,11 @@ def bibtex_names(author: str) -> str:
     return " and ".join(names)
 
 
+def footnotes_phrase(numbers: list[int]) -> str:
+    """'footnote 46' or 'footnotes 27, 29, 31'."""
+    return ("footnote " if len(numbers) == 1 else "footnotes ") + ", ".join(map(str, numbers))
+
+
 def _first_citation(register: pd.DataFrame, source_id: str) -> str:
     """The register row where the document of ``source_id`` is first cited in full."""
     while pd.notna(full := register.at[source_id, "full_citation_id"]):
@@ -172,7 +177,7 @@ def citation_bibtex(name: str | None = None) -> str:
             "author": bibtex_names(row["author"]) if pd.notna(row["author"]) else None,
             "howpublished": where or None,
             "date": row["date"],
-            "note": f"{position}Cited in footnote{'s' if len(footnotes) > 1 else ''} {', '.join(map(str, footnotes))} of {metadata.PAPER}: {row['citation']}",
+            "note": f"{position}Cited in {footnotes_phrase(footnotes)} of {metadata.PAPER}: {row['citation']}",
         }
         body = ",\n".join(f"  {key} = {_bib(value)}" for key, value in fields.items() if value is not None and pd.notna(value))
         entries.append(f"@misc{{{source_id},\n{body}\n}}")

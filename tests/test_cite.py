@@ -7,6 +7,7 @@ in the paper's text), not copied from the program's output.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import PAPER, ROOT
@@ -177,6 +178,8 @@ def test_bibtex_of_a_publication_has_no_archive():
     assert [line.split(" = ")[0].strip() for line in fields] == ["title", "author", "date", "note"]
     assert "  title = {To Attack or Not to Attack? Stalin, Kim Il Sung and the Prelude to War}," in fields
     assert "  date = {1995}," in fields
+    # No position is printed for her, so the note starts with where the paper cites the article.
+    assert fields[-1].startswith(f"  note = {{Cited in footnote 46 of {PAPER_REF}:")
 
 
 def test_bibtex_prints_special_characters_in_the_data_as_text(monkeypatch):
@@ -252,3 +255,40 @@ def test_bibtex_gives_one_entry_per_document_however_often_it_is_cited():
 )
 def test_bibtex_names_are_family_then_given(printed, bibtex):
     assert aidstats.cite.bibtex_names(printed) == bibtex
+
+
+def test_footnotes_are_named_in_the_singular_or_the_plural():
+    assert aidstats.cite.footnotes_phrase([46]) == "footnote 46"
+    assert aidstats.cite.footnotes_phrase([48, 53]) == "footnotes 48, 53"
+
+
+@pytest.mark.parametrize(
+    ("printed", "bibtex"),
+    [
+        ("van Ree", "van Ree"),  # a particle with no given name before it stays in the family name
+        ("Jan Willem van der Berg", "van der Berg, Jan Willem"),  # every particle, however many
+    ],
+)
+def test_bibtex_names_keep_particles_with_the_family_name(printed, bibtex):
+    assert aidstats.cite.bibtex_names(printed) == bibtex
+
+
+def _register(*rows):
+    columns = ["source_id", "kind", "footnote", "citation", "archive", "fond", "opis", "delo", "por", "papka", "listy"]
+    columns += ["full_citation_id"]
+    return pd.DataFrame([dict.fromkeys(columns, None) | row for row in rows], columns=columns)
+
+
+def test_source_line_names_the_paper_and_an_ibid_of_a_publication():
+    register = aidstats.load("sources")
+    assert aidstats.cite.source_line(register, "weathersby") == f"the paper: {PAPER_REF}"
+    # A repeat that prints its own full citation says which earlier footnote it repeats.
+    assert aidstats.cite.source_line(register, "fn53_2") == (
+        f"footnote 53: {FN48.removesuffix('.')} (the document of footnote 48, APRF, Fond 0102, Opis 7, Delo 54, Papka 30, Listy 77-92)"
+    )
+    # An "Ibid." of a publication, which has no archival location, names the publication's citation.
+    made_up = _register(
+        {"source_id": "fn46", "kind": "publication", "footnote": 46, "citation": "K. W., “To Attack,” Bulletin 5: 9."},
+        {"source_id": "fn47", "kind": "publication", "footnote": 47, "citation": "Ibid. p. 10.", "full_citation_id": "fn46"},
+    )
+    assert aidstats.cite.source_line(made_up, "fn47") == "footnote 47 (Ibid. p. 10: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"

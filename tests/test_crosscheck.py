@@ -314,3 +314,31 @@ def test_empty_keys_are_reported_as_empty_not_as_duplicates_of_each_other(projec
         f"  raw/reconstruction_enterprises.csv:{n}: column 'enterprise_id': found an empty cell; expected a value; this cell must not be empty"
         for n in (2, 3)
     ]
+
+
+# The text of one footnote, as the register's citations are checked against it.
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "expected"),
+    [
+        # Brackets inside a footnote ("[Stalin]", "Delo 828[9]") do not end it; the footnote after it is not in it.
+        ("Body.[footnoteRef:7] [7:  Filippov [Stalin], Delo 828[9].] More. [8:  Ibid.]", 7, "Filippov [Stalin], Delo 828[9]."),
+        # A bracket closed before the footnote opens does not count against it.
+        ("a] b [7:  Ibid. p. 3.] [8:  X]", 7, "Ibid. p. 3."),
+        # Footnote 53 is never closed: it runs to the next footnote, or to the end of the text.
+        ("[53:  List, Opis 7, [footnoteRef:54] body [54:  Letter]", 53, "List, Opis 7, [footnoteRef:54] body "),
+        ("[53:  List, Opis 7, heading", 53, "List, Opis 7, heading "),
+        ("[1:  A]", 2, None),
+    ],
+)
+def test_footnote_text_is_the_footnote_and_nothing_else(text, number, expected):
+    assert crosscheck.footnote_text(text, number) == expected
+
+
+def test_footnote_1_is_checked_and_a_footnote_that_is_not_a_number_is_left_to_its_column_check():
+    register = frame([9], source_id=["fn1"], footnote=["1"], citation=["Other words."], title=[None])
+    problems = crosscheck.quote_problems(TABLES["sources"], register, "[1:  Shen Zhihua, “Conflict.”]", "raw/sources.csv")
+    assert [(p.line, p.column) for p in problems] == [(9, "citation")]
+    register = frame([9], source_id=["fn1"], footnote=["one"], citation=["Other words."], title=[None])
+    assert crosscheck.quote_problems(TABLES["sources"], register, "[1:  Shen Zhihua, “Conflict.”]", "raw/sources.csv") == []

@@ -106,3 +106,13 @@ def test_readme_table_of_a_package_with_pipes_in_its_names_keeps_four_cells(proj
     assert "| `un\\|it`, " in row
     # Every "|" from the data is escaped: a row of four cells has five bars that are not.
     assert len(re.findall(r"(?<!\\)\|", row)) == 5
+
+
+def test_citation_files_are_written_where_asked_and_keep_accents(tmp_path):
+    written = citation_files.write(tmp_path)
+    assert [path.name for path in written] == ["CITATION.cff", ".zenodo.json"]
+    assert (tmp_path / "CITATION.cff").read_text(encoding="utf-8") == citation_files.citation_cff()
+    assert (tmp_path / ".zenodo.json").read_text(encoding="utf-8") == citation_files.zenodo_json()
+    # YAML and JSON both read UTF-8: a name like "Chargé d’Affaires" is written as itself, not as \u escapes.
+    assert citation_files._quoted("Chargé d’Affaires") == '"Chargé d’Affaires"'
+    assert "“North Korea and the Armistice Negotiations,”" in citation_files.zenodo_json()
