@@ -1,18 +1,27 @@
 """One self-contained HTML page with every chart, the citation and the caveats.
 
-plotly.js is embedded once in the page (not once per chart), so the file
-works offline; ``cdn=True`` links it from the plotly CDN instead, for a small
-file that needs the network.  The page is rendered from a Jinja2 template
-with autoescaping, so text from the data is shown as text, never as markup.
+plotly.js (the partial bundle shipped in ``site_assets/vendor``, with its
+licence) is embedded once in the page, not once per chart, so the file works
+offline; ``cdn=True`` links the plotly.js the installed plotly bundles from
+the plotly CDN instead, for a small file that needs the network.  The page is
+rendered from a Jinja2 template with autoescaping, so text from the data is
+shown as text, never as markup; passages of the paper (each caveat's
+evidence) are shown with their footnote marks and footnotes rendered, not as
+the converted text's markup.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-from .figures import CHARTS, chart_html
+from .figures import BUNDLE, CHARTS, caption, chart_html, plotly_cdn_url, plotly_js, plotly_js_version
 from .loader import descriptor, load
+from .passages import to_html
 from .site import render_template
+
+LICENSE = BUNDLE.parent / "LICENSE-plotly.js.txt"
 
 
 def render(cdn: bool = False, root: Path | None = None) -> str:
@@ -23,28 +32,49 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
     cdn
         Link plotly.js from the plotly CDN instead of embedding it.
     root
-        The package folder the charts, caveats, version and citation come
-        from; by default the bundled package.
+        The package folder the charts, captions, caveats, version and
+        citation come from; by default the bundled package.
     """
-    import plotly
     from markupsafe import Markup
-    from plotly.offline import get_plotlyjs
 
     package = descriptor(root)
+    caveats = load("caveats", root).to_dict("records")
+    for caveat in caveats:
+        caveat["evidence"] = to_html(caveat["quote"])
     return render_template(
-        "one_page_dashboard.html",
+        "dashboard_page.html",
         title=package["title"],
         package=package,
-        plotly_cdn=f"https://cdn.plot.ly/plotly-{plotly.__version__}.min.js" if cdn else None,
-        plotly_js=None if cdn else Markup(get_plotlyjs()),
+        plotly_cdn=plotly_cdn_url() if cdn else None,
+        plotly_version=plotly_js_version(),
+        plotly_license=LICENSE.read_text(encoding="utf-8"),
+        plotly_js=None if cdn else Markup(plotly_js()),
         # Plotly's own markup: its JSON escapes "<" and ">", and the chart functions made data text plain.
-        charts=[{"name": name, "html": Markup(chart_html(name, root)), "caption": caption} for name, (_, caption) in CHARTS.items()],
-        caveats=load("caveats", root).to_dict("records"),
+        charts=[{"name": name, "html": Markup(chart_html(name, root)), "caption": caption(name, root)} for name in CHARTS],
+        caveats=caveats,
     )
 
 
 def write(path: Path, cdn: bool = False, root: Path | None = None) -> Path:
-    """Write the dashboard of the package in ``root`` (default: the bundled one) to ``path``; return ``path``."""
+    """Write the dashboard of the package in ``root`` (default: the bundled one) to ``path``; return ``path``.
+
+    The page is rendered in full first, then written to a temporary file
+    beside ``path`` and moved onto it, so ``path`` holds either the old page
+    or the whole new one, never a part, and a failure leaves no temporary
+    file behind.
+    """
     path = Path(path)
-    path.write_text(render(cdn, root), encoding="utf-8")
+    text = render(cdn, root)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        # mkstemp makes the file private (0600); give the page the mode a plain write would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path

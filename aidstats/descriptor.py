@@ -95,6 +95,7 @@ def resource_sources(frames: dict[str, pd.DataFrame], table: Table) -> list[dict
     if "source_id" in table.model.to_schema().columns:
         cited = list(dict.fromkeys(frames[table.name]["source_id"]))
     paper = register.loc[register["kind"] == "paper", "source_id"].tolist()
+    cited = [sid for sid in cited if sid not in paper]  # the paper leads the list once, even where rows cite it
     # An "Ibid." is titled with the full citation it stands for, so the title alone locates the document.
     return [
         {

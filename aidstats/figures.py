@@ -1,35 +1,43 @@
-"""One function per chart, each returning a plotly Figure (for notebooks and the dashboard).
+"""One function per chart, each returning a plotly Figure (for notebooks, the dashboard and the site).
 
 Every hover names the source of the value: the footnote and the archival
-document it cites.  Only this module and the dashboard import plotly.
+document it cites.  Only this module imports plotly; the dashboard and the
+site draw their charts through it.
+
+Nothing in a title, caption or hover is typed here: periods, years, places,
+footnotes, documents and figures are read from the tables (and the
+sources table) each time, and every number is written by
+:mod:`aidstats.numbers`, the formatter the site and ``aidstats show`` use.
 
 Plotly reads the text of labels, legends and hovers as a small subset of
 HTML (``<b>``, ``<br>``, ``<a href>``, entities), so every text that comes
 from the data goes through :func:`plain` first and is shown as typed.
 Each chart reads the bundled package, or the package folder (or URL) given
 as ``source``.
+
+The pages draw the charts with plotly.js's partial "cartesian" bundle,
+shipped in ``site_assets/vendor`` (see :func:`plotly_js`).
 """
 
 from __future__ import annotations
 
 import html
+import re
+import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
 from .cite import location
-from .loader import load
+from .loader import load, package_root, resource
+from .numbers import DIGITS, format_number, format_value
 from .summaries import per_donor, plan_fulfilment
 
 TEMPLATE = "plotly_white"
-GROUP_LABELS = {
-    "buildings": "Buildings",
-    "track_and_structures": "Track and structures",
-    "communications_and_power": "Communications and power",
-    "rolling_stock": "Rolling stock",
-}
+BUNDLE = Path(__file__).resolve().parent / "site_assets" / "vendor" / "plotly-cartesian.min.js"
 
 
 def plain(text) -> str:
@@ -44,16 +52,36 @@ def plain(text) -> str:
     return html.escape(str(text), quote=False)
 
 
+def _present(value) -> bool:
+    return not pd.isna(value)
+
+
 def source_labels(source: str | Path | None = None) -> pd.Series:
-    """'Footnote 45: <title> (<archive, fond, opis, …>)' for each source_id, escaped with :func:`plain`."""
+    """'Footnote 45: <title> (<archive, fond, opis, …>)' for each source_id, escaped with :func:`plain`.
+
+    An 'Ibid.' or repeated citation is labelled with the document of the full
+    citation it points to (``full_citation_id``), so every label names an
+    archival location.
+    """
     sources = load("sources", source).set_index("source_id")
+    full = sources["full_citation_id"] if "full_citation_id" in sources else pd.Series(pd.NA, index=sources.index)
     labels = {}
     for source_id, row in sources.iterrows():
-        title = row["title"] if pd.notna(row["title"]) else row["citation"]
-        where = location(row)
-        label = f"Footnote {row['footnote']}: {title}" + (f" ({where})" if where else "") if pd.notna(row["footnote"]) else title
-        labels[source_id] = plain(label)
-    return pd.Series(labels)
+        document = sources.loc[full[source_id]] if _present(full[source_id]) else row
+        title = document["title"] if _present(document["title"]) else document["citation"]
+        if not _present(row["footnote"]):
+            labels[source_id] = plain(title)
+            continue
+        where = location(document)
+        also = f" (as cited in footnote {document['footnote']})" if document is not row else ""
+        labels[source_id] = plain(f"Footnote {row['footnote']}: {title}{also}" + (f" ({where})" if where else ""))
+    return pd.Series(labels, dtype=object)
+
+
+def _table_source(frame: pd.DataFrame, source) -> str:
+    """The label of every source a table's rows cite, in order of first use."""
+    labels = source_labels(source)
+    return "; ".join(labels[s] for s in frame["source_id"].dropna().unique())
 
 
 def _wrap(text: str, width: int = 90) -> str:
@@ -70,12 +98,33 @@ def _plain_column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name].astype(str).map(plain)
 
 
+def _fields(name: str, source) -> dict[str, dict]:
+    return {field["name"]: field for field in resource(name, package_root(source))["schema"]["fields"]}
+
+
+def _period(start: pd.Series, end: pd.Series) -> str:
+    """'January-June 1951' for whole months, else '3 January-30 June 1951'; the year once if it does not change."""
+    first, last = pd.Timestamp(start.min()), pd.Timestamp(end.max())
+    months = first.day == 1 and last.is_month_end
+    left = f"{first:%B}" if months else f"{first.day} {first:%B}"
+    right = f"{last:%B %Y}" if months else f"{last.day} {last:%B %Y}"
+    if first.year != last.year:
+        left += f" {first.year}"
+    return right if months and (first.year, first.month) == (last.year, last.month) else f"{left}-{right}"
+
+
+def _percent(fraction: float) -> str:
+    return format_number(fraction * 100, DIGITS - 1) + "%"
+
+
 def railway_losses(source: str | Path | None = None) -> go.Figure:
-    """Share of each railway asset lost in the first half of 1951, grouped."""
+    """Share of each railway asset lost over the period the table covers, grouped."""
     rail = load("railway_damage", source)
+    groups = {value: value.replace("_", " ").capitalize() for value in rail["asset_group"].cat.categories}
     rail = rail.assign(
         asset=_plain_column(rail, "asset"),
-        group=rail["asset_group"].map(GROUP_LABELS),
+        group=rail["asset_group"].map(groups).astype(str),
+        share=rail["share_lost"].map(_percent),
         source=rail["source_id"].map(source_labels(source)).map(_wrap),
     )
     fig = px.bar(
@@ -84,24 +133,35 @@ def railway_losses(source: str | Path | None = None) -> go.Figure:
         y="asset",
         color="group",
         orientation="h",
-        custom_data=["lost_as_printed", "prewar_total_as_printed", "unit", "source"],
+        custom_data=["lost_as_printed", "prewar_total_as_printed", "unit", "source", "share"],
         labels={"share_lost": "Share of prewar stock lost", "asset": "", "group": "Asset group"},
-        title="DPRK railways: share of the prewar stock lost, January-June 1951",
+        title=f"DPRK railways: share of the prewar stock lost, {_period(rail['period_start'], rail['period_end'])}",
         template=TEMPLATE,
     )
     fig.update_traces(
-        hovertemplate="<b>%{y}</b><br>lost %{customdata[0]} of %{customdata[1]} (%{customdata[2]})<br>share lost %{x:.1%}<br>%{customdata[3]}<extra></extra>"
+        hovertemplate="<b>%{y}</b><br>lost %{customdata[0]} of %{customdata[1]} (%{customdata[2]})<br>share lost %{customdata[4]}<br>%{customdata[3]}<extra></extra>"
     )
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     return fig
 
 
+def _destination(minerals: pd.DataFrame, source) -> str:
+    names = load("donors", source).set_index("code")["name"]
+    return " and ".join(plain(names.get(code, code)) for code in minerals["destination"].unique())
+
+
 def plan_fulfilment_chart(source: str | Path | None = None) -> go.Figure:
-    """Each mineral's deliveries by August 1951 as a percentage of the 1951 plan."""
+    """Each mineral's deliveries over the reported period as a percentage of the year's plan."""
     minerals = load("mineral_exports", source)
+    fields = _fields("mineral_exports", source)
     plan = plan_fulfilment(minerals).merge(minerals[["commodity", "source_id"]], on="commodity")
     plan["source"] = plan["source_id"].map(source_labels(source)).map(_wrap)
     plan["commodity"] = _plain_column(plan, "commodity")
+    for column, field in [("percent_of_plan", "percent_of_plan"), ("delivered_t", "delivered_t")] + [
+        (bound, "plan_t") for bound in ("plan_t", "plan_t_low", "plan_t_high")
+    ]:
+        unit = fields[field].get("unit")
+        plan[f"{column}_text"] = [format_value(value, fields[field], unit=unit).text for value in plan[column]]
     plan = plan.sort_values("percent_of_plan")
     fig = px.bar(
         plan,
@@ -109,34 +169,56 @@ def plan_fulfilment_chart(source: str | Path | None = None) -> go.Figure:
         y="commodity",
         color="status",
         orientation="h",
-        custom_data=["delivered_t", "plan_t", "plan_t_low", "plan_t_high", "source"],
+        custom_data=["delivered_t_text", "plan_t_text", "plan_t_low_text", "plan_t_high_text", "source", "percent_of_plan_text"],
         color_discrete_map={"under plan": "#c0504d", "at plan": "#999999", "over plan": "#4f81bd"},
-        labels={"percent_of_plan": "Percent of the 1951 plan delivered by 31 August", "commodity": "", "status": ""},
-        title="Mineral deliveries to the USSR, January-August 1951, against the annual plan",
+        labels={
+            "percent_of_plan": f"Percent of the {_plan_year(minerals)} plan delivered by {_day(minerals)}",
+            "commodity": "",
+            "status": "",
+        },
+        title=f"Mineral deliveries to the {_destination(minerals, source)}, {_period(minerals['period_start'], minerals['period_end'])}, "
+        "against the annual plan",
         template=TEMPLATE,
     )
     fig.update_traces(
         hovertemplate=(
-            "<b>%{y}</b><br>%{x}% of plan<br>delivered %{customdata[0]:,} t<br>"
-            "implied plan %{customdata[1]:,.1f} t (between %{customdata[2]:,.1f} and %{customdata[3]:,.1f})<br>%{customdata[4]}<extra></extra>"
+            "<b>%{y}</b><br>%{customdata[5]} of plan<br>delivered %{customdata[0]}<br>"
+            "implied plan %{customdata[1]} (between %{customdata[2]} and %{customdata[3]})<br>%{customdata[4]}<extra></extra>"
         )
     )
-    fig.add_vline(x=100, line_dash="dash", line_color="black", annotation_text="100% of plan", annotation_position="top")
+    # 100 is not a figure from the data: it is where deliveries equal the plan.
+    fig.add_vline(x=100, line_dash="dash", line_color="black", annotation_text="plan met", annotation_position="top")
     return fig
+
+
+def _plan_year(minerals: pd.DataFrame) -> str:
+    return " and ".join(str(year) for year in minerals["period_end"].dt.year.unique())
+
+
+def _day(minerals: pd.DataFrame) -> str:
+    last = pd.Timestamp(minerals["period_end"].max())
+    return f"{last.day} {last:%B}"
 
 
 def _section_titles(source: str | Path | None) -> pd.Series:
     return load("sitc_divisions", source).drop_duplicates("section").set_index("section")["section_title"]
 
 
+def _years(aid: pd.DataFrame) -> str:
+    return " and ".join(str(year) for year in sorted(aid["year"].dropna().unique()))
+
+
 def aid_by_donor(include_implausible: bool = False, source: str | Path | None = None) -> go.Figure:
     """Tonnes delivered by each donor, by SITC section, on a log axis."""
+    aid = load("aid_deliveries", source)
+    base = _fields("aid_deliveries", source)["quantity_base"]
     sections = _section_titles(source)
-    totals = per_donor(load("aid_deliveries", source), by="sitc_section", include_implausible=include_implausible).reset_index()
+    totals = per_donor(aid, by="sitc_section", include_implausible=include_implausible).reset_index()
     totals = totals[totals["tonnes"] > 0].sort_values(["sitc_section", "donor_code"])
     totals["class"] = (totals["sitc_section"].astype(str) + " " + totals["sitc_section"].map(sections)).map(plain)
     totals["donor"] = _plain_column(totals, "donor")
-    totals["source"] = _wrap(source_labels(source)["fn53"])
+    totals["tonnes_text"] = [format_value(value, base, unit="t").text for value in totals["tonnes"]]
+    totals["source"] = _wrap(_table_source(aid, source))
     fig = px.bar(
         totals,
         x="donor",
@@ -144,13 +226,13 @@ def aid_by_donor(include_implausible: bool = False, source: str | Path | None = 
         color="class",
         barmode="group",
         log_y=True,
-        custom_data=["class", "lines", "source"],
+        custom_data=["class", "lines", "source", "tonnes_text"],
         labels={"tonnes": "Tonnes (log scale)", "donor": "", "class": "SITC (1950) section"},
-        title="Goods delivered to the DPRK in 1951, tonnes by donor and commodity class",
+        title=f"Goods delivered to the DPRK in {_years(aid)}, tonnes by donor and commodity class",
         template=TEMPLATE,
     )
     fig.update_traces(
-        hovertemplate="<b>%{x}</b>, %{customdata[0]}<br>%{y:,.1f} t over %{customdata[1]} lines<br>%{customdata[2]}<extra></extra>"
+        hovertemplate="<b>%{x}</b>, %{customdata[0]}<br>%{customdata[3]} over %{customdata[1]} lines<br>%{customdata[2]}<extra></extra>"
     )
     return fig
 
@@ -161,7 +243,7 @@ def donor_composition(source: str | Path | None = None) -> go.Figure:
     sections = _section_titles(source)
     counts = aid.groupby(["donor", "sitc_section"], observed=True).size().unstack(fill_value=0)
     counts.columns = [plain(f"{s} {sections[s]}") for s in counts.columns]
-    label = _wrap(source_labels(source)["fn53"])
+    label = _wrap(_table_source(aid, source))
     fig = go.Figure(
         go.Heatmap(
             z=counts.to_numpy(),
@@ -180,22 +262,57 @@ def donor_composition(source: str | Path | None = None) -> go.Figure:
     return fig
 
 
+def _railway_caption(source) -> str:
+    rail = load("railway_damage", source)
+    return f"Share of each railway asset lost, {_period(rail['period_start'], rail['period_end'])}; hover for the counts as printed."
+
+
+def _plan_caption(source) -> str:
+    minerals = load("mineral_exports", source)
+    return (
+        f"Deliveries by {_day(minerals)} as a percentage of the whole {_plan_year(minerals)} plan; "
+        "hover for the implied plan and its bounds."
+    )
+
+
+def _aid_caption(source) -> str:
+    aid = load("aid_deliveries", source)
+    base = _fields("aid_deliveries", source)["quantity_base"]
+    parts = ["Tonnes by donor and commodity class on a log scale."]
+    tonnes = aid["base_unit"] == "t"
+    for row in aid[tonnes & aid["implausible_reason"].notna()].itertuples():
+        parts.append(f"The implausible {format_value(row.quantity_base, base, unit='t').text} of {row.commodity} is left out.")
+    titles = load("units", source).set_index("unit")["title"]
+    for donor, rows in aid.groupby("donor", sort=False, observed=True):
+        if not (rows["base_unit"] == "t").any():
+            units = [titles.get(unit, unit) for unit in rows["base_unit"].unique()]
+            listed = ", ".join(units[:-1]) + " and " + units[-1] if len(units) > 1 else units[0]
+            parts.append(f"{donor} sent nothing measured in tonnes; its quantities are given in {listed}.")
+    return " ".join(parts)
+
+
+def _composition_caption(source) -> str:
+    return "Number of commodity lines each donor sent in each class (quantities of different units are never added)."
+
+
+class Chart(NamedTuple):
+    """A chart: ``make(source=…)`` draws it, ``caption(source)`` says what it shows, both from the package in ``source``."""
+
+    make: object
+    caption: object
+
+
 CHARTS = {
-    "railway_losses": (railway_losses, "Share of each railway asset lost in the first half of 1951; hover for the counts as printed."),
-    "plan_fulfilment": (
-        plan_fulfilment_chart,
-        "Deliveries by 31 August as a percentage of the whole 1951 plan; hover for the implied plan and its bounds.",
-    ),
-    "aid_by_donor": (
-        aid_by_donor,
-        "Tonnes by donor and commodity class on a log scale. The implausible 1,250,000 t of handicraft equipment is left out; "
-        "Czechoslovakia sent nothing measured in tonnes (machines, vehicles, instruments and goods counted in pairs or units).",
-    ),
-    "donor_composition": (
-        donor_composition,
-        "Number of commodity lines each donor sent in each class (quantities of different units are never added).",
-    ),
+    "railway_losses": Chart(railway_losses, _railway_caption),
+    "plan_fulfilment": Chart(plan_fulfilment_chart, _plan_caption),
+    "aid_by_donor": Chart(aid_by_donor, _aid_caption),
+    "donor_composition": Chart(donor_composition, _composition_caption),
 }
+
+
+def caption(name: str, source: str | Path | None = None) -> str:
+    """The caption of chart ``name``, written from the data of the package in ``source`` (default: the bundled one)."""
+    return CHARTS[name].caption(source)
 
 
 def chart_html(name: str, source: str | Path | None = None) -> str:
@@ -205,5 +322,46 @@ def chart_html(name: str, source: str | Path | None = None) -> str:
     text in it can end the script; data text in labels and hovers was made
     plain by the chart function.
     """
-    make, _ = CHARTS[name]
-    return make(source=source).to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", config={"responsive": True})
+    return (
+        CHARTS[name]
+        .make(source=source)
+        .to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", config={"responsive": True})
+    )
+
+
+def plotly_js_version(text: str | None = None) -> str:
+    """The version in the banner of a plotly.js bundle (by default, the bundle shipped in ``site_assets/vendor``)."""
+    text = BUNDLE.read_text(encoding="utf-8")[:300] if text is None else text[:300]
+    found = re.search(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+\S*)", text)
+    if found is None:
+        raise ValueError(f"no 'plotly.js … vX.Y.Z' banner at the start of the plotly.js bundle: found {text[:80]!r}")
+    return found.group(1)
+
+
+def plotly_js() -> str:
+    """The plotly.js the pages embed or ship: the partial bundle in ``site_assets/vendor``.
+
+    Figures must be drawn by the plotly.js version the installed plotly
+    writes them for.  If the installed plotly bundles another version than
+    the shipped partial bundle (plotly was upgraded), plotly's own full
+    bundle is returned instead, with a warning: a heavier page that still
+    draws right.
+    """
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    wanted, shipped = get_plotlyjs_version(), plotly_js_version()
+    if wanted != shipped:
+        warnings.warn(
+            f"the installed plotly writes figures for plotly.js {wanted}, but the bundle in {BUNDLE.parent} is {shipped}; "
+            "using plotly's full bundle instead (see the README there to update the partial one)",
+            stacklevel=2,
+        )
+        return get_plotlyjs()
+    return BUNDLE.read_text(encoding="utf-8")
+
+
+def plotly_cdn_url() -> str:
+    """The plotly CDN address of the plotly.js the installed plotly bundles (not the Python package's version)."""
+    from plotly.offline import get_plotlyjs_version
+
+    return f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"

@@ -1,15 +1,21 @@
 """``aidstats site``: a static website where every value opens its source sentence.
 
-Generated entirely from the package folder it is given (by default the
-bundled one): its datapackage.json, clean/ and raw/source/, so no number is
-typed into a template.  A home page, one page per table (sortable,
-filterable, with its charts, caveats and downloads), and a panel that shows
-the quote a row came from, highlighted in the verbatim passage of the paper,
-with the footnote and archival document.  Plain HTML, CSS and one small
-script; plotly.js is shipped once in assets/; no CDN, no server code.
+Generated from the package folder it is given (by default the bundled one):
+its datapackage.json and tables, the paper's excerpts included (the
+``passages`` table), so no number is typed into a template.  A home page and
+one page per table, data first: title, description, a text filter and
+facets (their state in the URL), then the table (sortable; each row linkable
+as ``<table>.html#row-<key>``, see :func:`row_id`), then its charts, sources,
+columns, caveats and downloads.  Selecting a row opens a panel with the
+quote it came from, highlighted in its passage of the paper (footnote marks
+and footnotes rendered by :mod:`aidstats.passages`), the document the
+footnote cites, a link to the row and a plain-text citation of it.
 
-The pages are Jinja2 templates (``site_assets/templates``) with autoescaping
-on, so text from the data is always text: never markup, never script.
+Plain HTML, CSS and one script; plotly.js, the charts' figures and the
+passages are each shipped once in assets/; no CDN, no server code.  Every
+number is written by :mod:`aidstats.numbers`.  The pages are Jinja2 templates
+(``site_assets/templates``) with autoescaping on, so text from the data is
+always text: never markup, never script.
 """
 
 from __future__ import annotations
@@ -17,12 +23,15 @@ from __future__ import annotations
 import shutil
 from functools import lru_cache
 from importlib import resources
+from numbers import Integral
 from pathlib import Path
+from urllib.parse import quote as percent_encode
 
 import pandas as pd
 
-from .cite import location
+from .cite import location, source_line
 from .loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
+from .numbers import format_value, header
 from .release import build_archive
 
 # The charts shown on each table's page (the home page shows them all).
@@ -80,22 +89,24 @@ def _missing(value) -> bool:
 
 
 def _passages(root: Path) -> dict[str, str]:
-    """Every paragraph of the verbatim excerpts, by a stable id."""
-    passages = {}
-    for path in sorted((root / "raw" / "source").glob("*.txt")):
-        for number, paragraph in enumerate(p for p in path.read_text(encoding="utf-8").split("\n") if p.strip()):
-            passages[f"{path.stem}-{number + 1}"] = paragraph
-    return passages
+    """The paper's excerpts the package publishes (its ``passages`` table), by passage id; none for a package without it."""
+    if "passages" not in list_tables(root):
+        return {}  # packages before 0.2.0: the panel then shows each quote without its passage
+    frame = load("passages", root)
+    return dict(zip(frame["passage_id"], frame["text"], strict=True))
 
 
 def _sources(root: Path) -> dict[str, dict]:
+    """Each source by id: its kind, footnote, its citation as one line (an "Ibid." with what it stands for, see ``cite.source_line``) and archival location."""
+    register = load("sources", root)
     return {
         row["source_id"]: {
+            "kind": row["kind"],
             "footnote": None if pd.isna(row["footnote"]) else int(row["footnote"]),
-            "citation": row["citation"],
+            "line": source_line(register, row["source_id"]),
             "location": location(row),
         }
-        for _, row in load("sources", root).iterrows()
+        for _, row in register.iterrows()
     }
 
 
@@ -113,38 +124,141 @@ def _downloads(name: str, package: dict) -> list[dict]:
     ]
 
 
+def _write_provenance(out: Path, passages: dict[str, str], sources: dict) -> None:
+    """The paper's passages (rendered, footnotes as marks and notes) and the source register, once for every table page.
+
+    A script rather than JSON: a page opened from disk may not fetch a file, but it may load a script.
+    """
+    import json
+
+    from .passages import footnotes, to_html
+
+    notes = footnotes(passages.values())
+    data = {"passages": {pid: str(to_html(text, notes)) for pid, text in passages.items()}, "sources": sources}
+    # "</" written as "<\/" so no text can end a script element, should the file ever be inlined.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    (out / "assets" / "provenance.js").write_text(f"window.aidstatsProvenance = {text};\n", encoding="utf-8")
+
+
 def _charts(names: list[str], root: Path) -> list[dict]:
-    from markupsafe import Markup
+    from .figures import caption
 
-    from .figures import CHARTS, chart_html
+    return [{"name": name, "caption": caption(name, root)} for name in names]
 
-    # The chart's markup is plotly's own (its JSON escapes "<" and ">"); data text inside it was made plain by figures.
-    return [{"name": name, "html": Markup(chart_html(name, root)), "caption": CHARTS[name][1]} for name in names]
+
+def _write_charts(out: Path, root: Path) -> None:
+    """Each chart's figure once, as ``assets/chart-<name>.js``, for every page that shows it (site.js draws it)."""
+    import json
+
+    from .figures import CHARTS
+
+    for name, chart in CHARTS.items():
+        # Plotly's JSON of the figure, read back so it is written compactly and in a fixed key order.
+        figure = json.dumps(json.loads(chart.make(source=root).to_json()), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+        (out / "assets" / f"chart-{name}.js").write_text(
+            f"(window.aidstatsCharts = window.aidstatsCharts || {{}})[{json.dumps(name)}] = {figure};\n", encoding="utf-8"
+        )
+
+
+def row_id(values: list) -> str:
+    """The HTML id and URL fragment of a row, from its primary key's values: ``row-32``, ``row-mineral_exports,zinc%20cake``.
+
+    Each value is written as the CSV writes it and percent-encoded as
+    JavaScript's ``encodeURIComponent`` does (so a comma inside a value is
+    ``%2C``); the values of a composite key are joined by a comma, in the
+    order of the schema's ``primaryKey``.
+
+    >>> row_id([32]), row_id(["mineral_exports", "zinc cake"]), row_id(["a,b"])
+    ('row-32', 'row-mineral_exports,zinc%20cake', 'row-a%2Cb')
+    """
+    texts = [str(int(v)) if isinstance(v, Integral) else str(v) for v in values]
+    return "row-" + ",".join(percent_encode(text, safe="-_.!~*'()") for text in texts)
 
 
 def _cell(value, field: dict) -> dict:
-    """What a table cell shows, and the value it sorts by (``None``: sort by its text)."""
-    if _missing(value):
-        return {"value": "", "text": "", "number": False}
-    if field["type"] == "date":
-        text = pd.Timestamp(value).strftime("%Y-%m-%d")
-        return {"value": text, "text": text, "number": False}
-    if field["type"] in NUMERIC:
-        shown = f"{value:,}" if field["type"] == "integer" else f"{value:,.6g}"
-        return {"value": repr(float(value)), "text": shown, "number": True}
-    return {"value": None, "text": str(value), "number": False}
+    """What a table cell shows: ``text`` (or ``html``, for the paper's text with footnote markup), and ``full`` when ``text`` was rounded.
+
+    A number sorts by ``full`` or ``text`` read as a number (site.js drops the
+    thousands separators), so no second copy of each value is written.
+    """
+    from .passages import has_markup, to_html
+
+    shown = format_value(value, field)
+    return {
+        "text": shown.text,
+        "html": to_html(shown.text) if field["type"] == "string" and has_markup(shown.text) else None,
+        "full": shown.full if shown.rounded else None,
+        "number": field["type"] in NUMERIC and not _missing(value),
+        "clamp": len(shown.text) > CLAMP,
+    }
 
 
-def _rows(frame: pd.DataFrame, fields: list[dict], passages: dict[str, str]) -> list[dict]:
+# A text column whose longest value is longer than this wraps in a wide cell rather than stretching one line.
+LONG_TEXT = 40
+# A text column whose values are all this short never wraps ("44-45" stays whole).
+SHORT_TEXT = 12
+# A cell longer than this shows its first lines only (the row's panel shows it whole), so one row never fills the screen.
+CLAMP = 400
+# A code column with more values than this is not offered as a facet: its list would be longer than the table.
+MAX_FACET_VALUES = 25
+
+
+def _facets(resource: dict, frame: pd.DataFrame, package: dict, root: Path) -> list[dict]:
+    """The columns offered as facets: enumerations and codes from a code list, with 2 to MAX_FACET_VALUES values.
+
+    A composite foreign key (``donor_code`` and ``donor`` to the donors' code
+    and name) is one facet, on the column that refers to something other than
+    the code list's key (the name, which a reader recognises).  A code is
+    labelled with its code list's ``title`` or ``name`` ("t — metric tonne").
+    """
+    schema = resource["schema"]
+    codes: dict[str, tuple[str, str]] = {}
+    for key in schema.get("foreignKeys", []):
+        target = key["reference"]["resource"]
+        if target == resource["name"]:
+            continue
+        pairs = list(zip(key["fields"], key["reference"]["fields"], strict=True))
+        if len(pairs) > 1:
+            keys = set(next(r for r in package["resources"] if r["name"] == target)["schema"].get("primaryKey", []))
+            pairs = [pair for pair in pairs if pair[1] not in keys][:1] or pairs[:1]
+        codes.update({field: (target, referenced) for field, referenced in pairs})
+    facets = []
+    for column, field in enumerate(schema["fields"]):
+        if field["name"] not in codes and not field.get("constraints", {}).get("enum"):
+            continue
+        counts = frame[field["name"]].dropna().astype(str).value_counts()
+        if 2 <= len(counts) <= MAX_FACET_VALUES:
+            labels = _code_labels(*codes[field["name"]], root) if field["name"] in codes else {}
+            options = [{"value": value, "label": labels.get(value, "")} for value in sorted(counts.index)]
+            facets.append({"name": field["name"], "column": column, "label": header(field), "options": options})
+    return facets
+
+
+def _code_labels(table: str, field: str, root: Path) -> dict[str, str]:
+    """What each code of ``table.field`` means, from that code list's ``title`` or ``name`` column (none: empty)."""
+    if table not in list_tables(root):
+        return {}  # a package may leave a code list out; its codes then go unlabelled
+    frame = load(table, root)
+    label = next((c for c in ("title", "name") if c in frame.columns and c != field), None)
+    if label is None:
+        return {}
+    return {
+        str(code): str(text) for code, text in zip(frame[field], frame[label], strict=True) if not _missing(text) and str(text) != str(code)
+    }
+
+
+def _rows(frame: pd.DataFrame, fields: list[dict], key: list[str], passages: dict[str, str]) -> list[dict]:
     rows = []
     for record in frame.to_dict("records"):
         quote = record.get("quote")
-        row = {"quote": None, "cells": [_cell(record[f["name"]], f) for f in fields]}
+        row = {"id": row_id([record[k] for k in key]), "quote": None, "cells": [_cell(record[f["name"]], f) for f in fields]}
         if isinstance(quote, str):
             row["quote"] = quote
             row["passage"] = next((pid for pid, text in passages.items() if quote in text), "")
-            source = record.get("source_id")
-            row["source"] = "" if _missing(source) else source
+        elif record.get("passage_id") in passages:  # a row of the passages table shows itself in the panel
+            row["passage"] = record["passage_id"]
+        source = record.get("source_id")
+        row["source"] = "" if _missing(source) else source
         rows.append(row)
     return rows
 
@@ -154,21 +268,36 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
     resource = next(r for r in package["resources"] if r["name"] == name)
     fields = resource["schema"]["fields"]
     frame = load(name, root)
-    has_quotes = "quote" in frame.columns
+    key = resource["schema"].get("primaryKey") or [fields[0]["name"]]
+    rows = _rows(frame, fields, key, passages)
+    widest = {f["name"]: frame[f["name"]].dropna().astype(str).str.len().max() for f in fields if f["type"] == "string"}
+    long_text = {name for name, width in widest.items() if width > LONG_TEXT}
+    short_text = {name for name, width in widest.items() if width <= SHORT_TEXT}
     return render_template(
         "table.html",
         title=resource["title"],
         package=package,
         tables=list_tables(root),
-        plotly=name in TABLE_CHARTS,
         name=name,
         resource=resource,
         fields=fields,
+        headers=[header(f) for f in fields],
+        long_text=long_text,
+        short_text=short_text,
         numeric=NUMERIC,
-        rows=_rows(frame, fields, passages),
+        key=key,
+        rows=rows,
+        facets=_facets(resource, frame, package, root),
         downloads=_downloads(name, package),
         chart_list=_charts(TABLE_CHARTS.get(name, []), root),
-        provenance={"passages": passages, "sources": sources} if has_quotes else None,
+        provenance={
+            "table": name,
+            "title": resource["title"],
+            "key": key,
+            "version": package["version"],
+            "citation": package.get("citation", ""),
+            "paper": package["sources"][0]["title"],  # the paper every table is transcribed from
+        },
     )
 
 
@@ -183,11 +312,11 @@ def home_page(root: Path, package: dict, archive: Path, digest: str) -> str:
         title=package["title"],
         package=package,
         tables=tables,
-        plotly=True,
         table_rows=[{"name": r["name"], "rows": len(load(r["name"], root)), "title": r["title"]} for r in table_resources],
         archive={"name": archive.name, "bytes": archive.stat().st_size, "sha256": digest},
         chart_list=_charts(list(CHARTS), root),
-        caveat_list=[c for r in table_resources for c in r.get("caveats", [])],
+        # The caveats are read on the caveats table's page, one link per table opening it filtered to that table.
+        caveat_counts=[{"table": r["name"], "count": len(r.get("caveats", []))} for r in table_resources if r.get("caveats")],
     )
 
 
@@ -210,7 +339,7 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     Path
         ``out``.
     """
-    from plotly.offline import get_plotlyjs
+    from .figures import BUNDLE, plotly_js
 
     root = Path(root) if root else data_root()
     package = descriptor(root)
@@ -218,15 +347,19 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     for folder in ("assets", "data"):
         shutil.rmtree(out / folder, ignore_errors=True)
     (out / "assets").mkdir()
-    (out / "assets" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    # The partial plotly.js bundle (bar and heatmap traces are all the charts draw), with its licence beside it.
+    (out / "assets" / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
+    shutil.copyfile(BUNDLE.parent / "LICENSE-plotly.js.txt", out / "assets" / "LICENSE-plotly.js.txt")
     for asset in ("site.js", "site.css"):
         (out / "assets" / asset).write_bytes(resources.files("aidstats").joinpath("site_assets", asset).read_bytes())
     (out / "data" / "clean").mkdir(parents=True)
     shutil.copyfile(root / "datapackage.json", out / "data" / "datapackage.json")
     for resource in package["resources"]:
         shutil.copyfile(root / resource["path"], out / "data" / resource["path"])
+    _write_charts(out, root)
     archive, digest = build_archive(root, out)
     passages, sources = _passages(root), _sources(root)
+    _write_provenance(out, passages, sources)
     for name in list_tables(root):
         (out / f"{name}.html").write_text(table_page(name, root, package, passages, sources), encoding="utf-8")
     (out / "index.html").write_text(home_page(root, package, archive, digest), encoding="utf-8")

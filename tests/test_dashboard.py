@@ -1,69 +1,205 @@
-"""The dashboard, opened offline from file:// in real headless Chromium."""
+"""The dashboard, opened offline from file:// in real headless Chromium, and the charts it draws."""
 
 from __future__ import annotations
 
+import re
+import zipfile
+
+import pandas as pd
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 import aidstats
-from aidstats.figures import CHARTS
+from aidstats import dashboard, figures
+from aidstats.figures import CHARTS, caption
+
+MB = 1_000_000
 
 
 @pytest.fixture
-def dashboard(built_dashboard):
+def dashboard_file(built_dashboard):
     return built_dashboard
 
 
-def test_plotly_js_is_embedded_once(dashboard):
-    text = dashboard.read_text(encoding="utf-8")
-    from plotly.offline import get_plotlyjs
-
-    assert text.count(get_plotlyjs()[:200]) == 1  # the library, once
+def test_the_partial_bundle_is_embedded_once_with_its_licence(dashboard_file):
+    text = dashboard_file.read_text(encoding="utf-8")
+    bundle = figures.BUNDLE.read_text(encoding="utf-8")
+    assert text.count(bundle[-2000:]) == 1  # the library, once
     assert "<script src=" not in text
+    assert "Permission is hereby granted" in text  # the MIT licence travels with the code it covers
     assert aidstats.__version__ in text and "North Korea and the Armistice Negotiations" in text
 
 
-def test_every_chart_renders_offline_without_errors(dashboard, page):
-    page.goto(dashboard.as_uri())
+def test_offline_dashboard_weighs_at_most_two_megabytes(dashboard_file):
+    # Issue 12: the full plotly.js (4.8 MB) made the dashboard 4.9 MB.
+    assert dashboard_file.stat().st_size <= 2 * MB
+
+
+def test_shipped_bundle_is_the_plotly_js_that_plotly_writes_figures_for():
+    from plotly.offline import get_plotlyjs_version
+
+    assert figures.plotly_js_version() == get_plotlyjs_version()
+    assert figures.plotly_js() == figures.BUNDLE.read_text(encoding="utf-8")
+    assert (figures.BUNDLE.parent / "LICENSE-plotly.js.txt").read_text(encoding="utf-8").startswith("MIT License")
+
+
+def test_a_bundle_of_another_version_gives_way_to_plotlys_own(monkeypatch):
+    from plotly.offline import get_plotlyjs
+
+    monkeypatch.setattr("plotly.offline.get_plotlyjs_version", lambda: "0.0.1")
+    with pytest.warns(UserWarning, match=r"plotly\.js 0\.0\.1, but the bundle .* is 4"):
+        assert figures.plotly_js() == get_plotlyjs()
+
+
+def test_version_banner_is_read_or_refused():
+    assert figures.plotly_js_version("/**\n* plotly.js (basic - minified) v9.8.7\n*/") == "9.8.7"
+    assert figures.plotly_js_version("/**\n* plotly.js v4.1.1\n") == "4.1.1"
+    with pytest.raises(ValueError, match=r"no 'plotly\.js … vX\.Y\.Z' banner.*found 'var x'"):
+        figures.plotly_js_version("var x")
+
+
+def test_cdn_links_the_plotly_js_that_plotly_bundles(tmp_path):
+    # Issue 12: --cdn linked plotly-7.1.0.min.js, the Python package's version, a file the CDN does not have.
+    from plotly.offline import get_plotlyjs_version
+
+    path = tmp_path / "small.html"
+    assert run_cli("dashboard", "-o", str(path), "--cdn").exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert re.findall(r'<script src="([^"]+)"', text) == [f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"]
+    assert path.stat().st_size < 500_000 and "Permission is hereby granted" not in text
+
+
+def test_every_chart_renders_offline_with_the_partial_bundle(dashboard_file, page):
+    page.goto(dashboard_file.as_uri())
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
+    # The bundle registers every trace type the charts use (an unregistered one is silently not drawn).
+    registered = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
+    used = {trace.type for chart in CHARTS.values() for trace in chart.make().data}
+    assert used <= registered, used - registered
+    assert page.evaluate("Plotly.version") == figures.plotly_js_version()
     for name in CHARTS:
         chart = page.locator(f"#chart-{name}")
-        assert chart.locator(".main-svg").count() >= 1, name
         box = chart.bounding_box()
         assert box and box["width"] > 300 and box["height"] > 200, name
-        # Bars or heatmap cells were drawn, not just empty axes.
-        assert chart.locator("g.trace, g.hm, image").count() >= 1, name
+        assert chart.locator("g.trace.bars path, g.hm image").count() >= 1, name  # bars or heatmap cells drawn
+    assert page.locator("#chart-railway_losses g.trace.bars path").count() == len(aidstats.load("railway_damage"))
     assert page.locator("#caveats li").count() == len(aidstats.load("caveats"))
-    # Each chart sits in a figure named after it (an anchor to link to), with its caption.
-    figures = page.locator("figure.chart")
-    assert figures.evaluate_all("fs => fs.map(f => f.id)") == list(CHARTS)
-    assert figures.locator("figcaption").all_inner_texts() == [caption for _, caption in CHARTS.values()]
+    figures_ = page.locator("figure.chart")
+    assert figures_.evaluate_all("fs => fs.map(f => f.id)") == list(CHARTS)
+    assert figures_.locator("figcaption").all_inner_texts() == [caption(name) for name in CHARTS]
     assert page.errors == [], page.errors
     assert page.network == [], page.network
 
 
-def test_hover_names_the_source(dashboard):
-    figure = CHARTS["railway_losses"][0]()
-    templates = [trace.hovertemplate for trace in figure.data]
-    assert all("customdata[3]" in t for t in templates)
+def test_hover_names_the_source(dashboard_file):
+    figure = CHARTS["railway_losses"].make()
     sources = [row[3] for trace in figure.data for row in trace.customdata]
     assert all("Footnote 45" in s and "AVPRF" in s for s in sources)
-    for name, (make, _) in CHARTS.items():
-        text = make().to_json()
-        assert "Footnote" in text, name
+    for name, chart in CHARTS.items():
+        assert "Footnote" in chart.make().to_json(), name
+
+
+def test_hover_numbers_come_from_the_formatter():
+    # No d3 number formats left in a hover: every number is written by aidstats.numbers.
+    for name, chart in CHARTS.items():
+        for trace in chart.make().data:
+            assert not re.search(r"%\{[^}]*:", trace.hovertemplate), (name, trace.hovertemplate)
+    rail = [row for trace in figures.railway_losses().data for row in trace.customdata]
+    factory = next(row for row in rail if row[0] == "452")
+    assert factory[4] == "80.9%"  # 452 / 559 = 0.80859…, three significant digits of a percentage
+    aid = [row for trace in figures.aid_by_donor().data for row in trace.customdata]
+    assert "240,300 t" in {row[3] for row in aid}  # China's coal and coking coal: 240,000 + 300 tonnes
+    plan = [row for trace in figures.plan_fulfilment_chart().data for row in trace.customdata]
+    gold = next(row for row in plan if row[0] == "5,346 t")  # printed "5,346 tons … (52.7% …)"
+    assert gold[5] == "52.7%" and gold[1] == "10,144 t"  # 5,346 / 52.7 × 100 = 10,144.2… t
+
+
+def _edited_copy(project_copy, table: str, edit) -> None:
+    """Rewrite one table's Parquet file in the copy; the loader reads it as the package's data."""
+    frame = aidstats.load(table, project_copy)
+    edit(frame)
+    frame.attrs = {}
+    frame.to_parquet(project_copy / "clean" / f"{table}.parquet", index=False)
+
+
+def test_captions_titles_and_sources_are_read_from_the_data(project_copy):
+    def later(frame):
+        frame["period_end"] = pd.Timestamp("1951-09-30")
+
+    def other_source(frame):
+        frame["source_id"] = "fn45"
+        frame.loc[frame["implausible_reason"].notna(), "quantity_base"] = 2_500_000.0
+
+    _edited_copy(project_copy, "railway_damage", later)
+    _edited_copy(project_copy, "aid_deliveries", other_source)
+    assert "January-September 1951" in caption("railway_losses", project_copy)
+    assert "January-September 1951" in figures.railway_losses(project_copy).layout.title.text
+    assert "The implausible 2,500,000 t of handicraft equipment is left out." in caption("aid_by_donor", project_copy)
+    for make in (figures.aid_by_donor, figures.donor_composition):
+        text = make(source=project_copy).to_json()
+        assert "Footnote 45" in text and "Footnote 53" not in text
+
+
+def test_period_reads_as_a_person_writes_it():
+    day = pd.Series
+    assert figures._period(day([pd.Timestamp("1951-01-01")]), day([pd.Timestamp("1951-06-30")])) == "January-June 1951"
+    assert figures._period(day([pd.Timestamp("1951-03-01")]), day([pd.Timestamp("1951-03-31")])) == "March 1951"
+    assert figures._period(day([pd.Timestamp("1951-01-03")]), day([pd.Timestamp("1951-06-29")])) == "3 January-29 June 1951"
+    assert figures._period(day([pd.Timestamp("1950-12-01")]), day([pd.Timestamp("1951-02-28")])) == "December 1950-February 1951"
+
+
+def test_an_ibid_is_labelled_with_the_document_it_repeats():
+    sources = aidstats.load("sources").set_index("source_id")
+    ibid = sources[sources["full_citation_id"].notna()].index[0]
+    full = sources.loc[sources.loc[ibid, "full_citation_id"]]
+    label = figures.source_labels()[ibid]
+    assert label.startswith(f"Footnote {sources.loc[ibid, 'footnote']}: {figures.plain(full['title'])}")
+    assert f"as cited in footnote {full['footnote']}" in label and f"Fond {full['fond']}" in label
+
+
+def test_footnote_markup_in_a_passage_is_rendered(project_copy):
+    def marked(frame):
+        frame.loc[0, "quote"] = "from China.[footnoteRef:53] While  [53:  List of Goods <b>.] Next"
+
+    _edited_copy(project_copy, "caveats", marked)
+    page = dashboard.render(root=project_copy)
+    assert "[footnoteRef" not in page and "[53:" not in page
+    assert re.search(r'<sup class="footnote-mark">[^[]*53</sup> While Next', page)  # the mark, in the sentence
+    assert re.search(r'<li value="53">List of Goods &lt;b&gt;\.</li>', page)  # the footnote, its text escaped
+
+
+def test_write_replaces_the_page_whole_or_not_at_all(tmp_path, monkeypatch):
+    path = tmp_path / "dashboard.html"
+    path.write_text("the old page", encoding="utf-8")
+    # A page that fails half-way through being written (a character UTF-8 cannot encode, after 100,000 that it can).
+    monkeypatch.setattr(dashboard, "render", lambda cdn, root: "x" * 100_000 + "\ud800")
+    with pytest.raises(UnicodeEncodeError):
+        dashboard.write(path)
+    assert path.read_text(encoding="utf-8") == "the old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dashboard.html"]  # no temporary file left
+    monkeypatch.setattr(dashboard, "render", lambda cdn, root: "the new page")
+    assert dashboard.write(path) == path and path.read_text(encoding="utf-8") == "the new page"
+    assert path.stat().st_mode & 0o644 == 0o644  # readable by others, like a file written the usual way
 
 
 def test_render_gives_the_offline_page_unless_asked_for_the_cdn():
-    from plotly.offline import get_plotlyjs
-
-    from aidstats.dashboard import render
-
-    text = render()
-    assert get_plotlyjs()[:200] in text and "<script src=" not in text
+    text = dashboard.render()
+    assert figures.BUNDLE.read_text(encoding="utf-8")[-2000:] in text and "<script src=" not in text
 
 
-def test_cdn_variant_is_small_and_links_plotly(tmp_path):
-    path = tmp_path / "small.html"
-    assert run_cli("dashboard", "-o", str(path), "--cdn").exit_code == 0
-    text = path.read_text(encoding="utf-8")
-    assert '<script src="https://cdn.plot.ly/' in text and path.stat().st_size < 500_000
+def test_the_wheel_carries_the_bundle_its_licence_and_the_dashboard_template(tmp_path):
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("aidstats-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {
+        "aidstats/site_assets/vendor/plotly-cartesian.min.js",
+        "aidstats/site_assets/vendor/LICENSE-plotly.js.txt",
+        "aidstats/site_assets/templates/dashboard_page.html",  # .gitignore's "dashboard.html" would leave a template of that name out
+    } <= names

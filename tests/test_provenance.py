@@ -191,3 +191,9 @@ def test_citation_cff_agrees_with_the_package():
     assert cff["date-released"] == metadata.CREATED[:10]
     paper = cff["references"][0]
     assert (paper["title"], paper["journal"], paper["volume"]) == (metadata.PAPER_TITLE, metadata.PAPER_JOURNAL, metadata.PAPER_VOLUME)
+
+
+@pytest.mark.parametrize("name", TABLES_WITH_SOURCES)
+def test_a_tables_sources_name_the_paper_first_and_each_document_once(name):
+    paths = [source["path"] for source in resource(name)["sources"]]
+    assert paths[0] == "sources.csv#weathersby" and len(paths) == len(set(paths))

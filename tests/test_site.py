@@ -57,7 +57,7 @@ def test_every_page_loads_offline_without_errors(site, page, name):
         assert rows.count() == len(aidstats.load(name))
         assert page.locator("table.data thead th[scope=col]").count() == len(aidstats.load(name).columns)
         # Only a table with quotes promises that a click shows the source.
-        assert ("see its source" in page.locator("table.data caption").inner_text()) == ("quote" in aidstats.load(name).columns)
+        assert ("for its source" in page.locator("table.data caption").inner_text()) == ("quote" in aidstats.load(name).columns)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert page.errors == [], page.errors
     assert page.network == [], page.network
@@ -68,15 +68,11 @@ def test_sorting_a_numeric_column_orders_it_numerically(site, page):
     page.goto((site / "aid_deliveries.html").as_uri())
     header = page.locator("table.data thead th", has_text="quantity").first
     header.locator("button").click()
-    values = [
-        float(v) for v in page.locator("table.data tbody tr td:nth-child(5)").evaluate_all("cells => cells.map(c => c.dataset.value)")
-    ]
+    values = [float(v.replace(",", "")) for v in page.locator("table.data tbody tr td:nth-child(5)").all_inner_texts()]
     assert values == expected  # 4, 6, 6, … not "1,000" before "15"
     assert header.get_attribute("aria-sort") == "ascending"
     header.locator("button").click()
-    values = [
-        float(v) for v in page.locator("table.data tbody tr td:nth-child(5)").evaluate_all("cells => cells.map(c => c.dataset.value)")
-    ]
+    values = [float(v.replace(",", "")) for v in page.locator("table.data tbody tr td:nth-child(5)").all_inner_texts()]
     assert values == expected[::-1]
     assert page.errors == []
 
@@ -107,7 +103,12 @@ def test_clicking_a_value_shows_its_quote_in_the_source_passage(site, page, name
     quote = panel.locator("mark").inner_text()
     assert quote and quote in SOURCE_TEXT and row_text.split(" ")[0] in quote
     assert quote in panel.locator(".passage").inner_text()
-    assert panel.locator(".footnote").inner_text().startswith("Footnote ")
+    # The footnote the paper cites for the row, and what its citation says (an "Ibid." with the document it stands for).
+    column, value = panel.locator(".row-key").inner_text().split(" = ")
+    table = aidstats.load(name)
+    source_id = table[table[column].astype(str) == value].source_id.iloc[0]
+    footnote = aidstats.load("sources").set_index("source_id").footnote[source_id]
+    assert panel.locator(".citation").inner_text().startswith(f"footnote {footnote}")
     assert "Fond" in panel.locator(".citation").inner_text() or name == "key_figures"
     assert page.errors == []
 
@@ -118,7 +119,7 @@ def test_a_row_opens_its_source_from_the_keyboard(site, page):
     page.keyboard.press("Enter")
     assert page.locator("#provenance-panel mark").inner_text() == aidstats.load("railway_damage").quote.iloc[0]
     # Whole numbers with a thousands separator: "1928 out of 2410 warehouses" shows 1,928 and 2,410.
-    cells = page.locator("table.data tbody tr", has_text="warehouses").locator("td").all_inner_texts()
+    cells = page.locator("table.data tbody tr", has_text="warehouses").locator("th, td").all_inner_texts()
     assert cells[2:4] == ["1,928", "2,410"]
 
 

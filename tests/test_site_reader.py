@@ -1,0 +1,292 @@
+"""The site as a reader meets it (issue 12), in headless Chromium from file://: data first, numbers as printed,
+facets with the filter state in the URL, row permalinks with a source panel, footnotes rendered, every width."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from test_site import PAGES
+
+import aidstats
+from aidstats.loader import descriptor
+
+TABLES = aidstats.list_tables()
+RAW_MARKUP = re.compile(r"\[footnoteRef:\d+\]|\[\d+:")
+
+
+def goto(page, site, name, suffix=""):
+    page.goto((site / f"{name}.html").as_uri() + suffix)
+    page.wait_for_load_state("load")
+
+
+def visible_rows(page) -> list[str]:
+    return page.locator("table.data tbody tr:not([hidden])").evaluate_all("rows => rows.map(r => r.id)")
+
+
+def href(page) -> str:
+    # The page's own location: replaceState reaches Playwright's page.url only later, by an event.
+    return page.evaluate("location.href")
+
+
+def in_view(page, selector: str) -> bool:
+    """Whether the element lies inside the window and is not covered by the source panel."""
+    return page.evaluate(
+        """selector => {
+          const r = document.querySelector(selector).getBoundingClientRect();
+          const panel = document.getElementById('provenance-panel');
+          const bottom = panel && !panel.hidden ? panel.getBoundingClientRect().top : window.innerHeight;
+          return r.top >= 0 && r.bottom <= bottom + 1 && r.height > 0;
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_the_first_data_row_is_in_the_first_screen(built_site, page, name):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    goto(page, built_site, name)
+    first = page.locator("table.data tbody tr").first.bounding_box()
+    assert first["y"] + first["height"] <= 900, f"{name}: first row ends at {first['y'] + first['height']}px"
+    # Title and description come before it, the documentation after the table.
+    assert page.locator("h1").bounding_box()["y"] < first["y"]
+    assert page.locator("#downloads").bounding_box()["y"] > first["y"]
+
+
+def test_years_and_identifiers_have_no_separator_and_no_number_is_in_scientific_notation(built_site, page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    for name in TABLES:
+        goto(page, built_site, name)
+        cells = page.locator("table.data tbody").inner_text()
+        assert not re.search(r"\b\d(\.\d+)?e[+-]?\d", cells), name
+        assert not re.search(r"\b1,95\d\b", cells), name
+    goto(page, built_site, "aid_deliveries")
+    aid = aidstats.load("aid_deliveries")
+    seq = aid.seq[aid.commodity == "handicraft equipment"].iloc[0]
+    row = page.locator(f"#row-{seq}")  # "1,250,000 tons of handicraft equipment"
+    cells = dict(
+        zip(
+            page.locator("table.data thead th").evaluate_all("hs => hs.map(h => h.dataset.name)"),
+            row.locator("th, td").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert cells["year"] == "1951" and cells["seq"] == str(seq)
+    assert cells["quantity_base"] == "1,250,000"  # 1.25e+06 before
+    assert cells["quantity"] == "1,250,000"
+
+
+def test_a_derived_number_shows_its_full_value_on_hover(built_site, page):
+    goto(page, built_site, "mineral_exports")
+    frame = aidstats.load("mineral_exports").set_index("commodity")
+    cell = page.locator("#row-copper\\%20ore td").nth(2)  # plan_t, the third column after the row header
+    assert page.locator("table.data thead th").nth(3).get_attribute("data-name") == "plan_t"
+    # 37,840 t were 32.6% of plan: the plan is 37840 / 0.326 t, shown to four significant digits (116,074 has six integer digits, kept).
+    assert frame.loc["copper ore", "plan_t"] == pytest.approx(37840 / 0.326)
+    assert cell.inner_text() == "116,074"
+    assert cell.get_attribute("title").startswith("116,073.6")
+
+
+def test_facets_and_the_text_filter_combine_and_live_in_the_url(built_site, page):
+    goto(page, built_site, "aid_deliveries")
+    aid = aidstats.load("aid_deliveries")
+    text = aid.astype(str).apply(lambda column: column.str.lower().str.contains("machines")).any(axis=1)
+    page.locator("details[data-facet=donor] summary").click()
+    page.locator("details[data-facet=donor] input[value=Czechoslovakia]").check()
+    page.fill("#filter", "machines")
+    expected = [f"row-{seq}" for seq in aid.seq[(aid.donor == "Czechoslovakia") & text]]
+    assert visible_rows(page) == expected and len(expected) == 5  # sewing, stocking, knitted fabric, silk and offset machines
+    # Counts answer "how many rows would this value show, given the text filter?": Czechoslovakia 5, Romania none.
+    counts = dict(
+        page.locator("details[data-facet=donor] label").evaluate_all(
+            "ls => ls.map(l => [l.querySelector('input').value, l.querySelector('.count').textContent])"
+        )
+    )
+    assert counts["Czechoslovakia"] == f"({(text & (aid.donor == 'Czechoslovakia')).sum()})" == "(5)"
+    assert counts["Romania"] == f"({(text & (aid.donor == 'Romania')).sum()})"
+    assert page.locator("#row-count").inner_text() == f"{len(expected)} of {len(aid)} rows shown"
+    url = href(page)
+    assert "?q=machines&donor=Czechoslovakia" in url
+    # The shared URL, opened afresh, shows the same rows with the same boxes ticked.
+    page.goto("about:blank")
+    page.goto(url)
+    assert visible_rows(page) == expected
+    assert page.locator("#filter").input_value() == "machines"
+    assert page.locator("details[data-facet=donor] input[value=Czechoslovakia]").is_checked()
+    # A filter nothing matches says so, and offers the way back.
+    page.fill("#filter", "no such goods")
+    assert visible_rows(page) == [] and page.locator("#no-rows").is_visible()
+    page.locator("#no-rows button").click()
+    assert len(visible_rows(page)) == len(aid) and "?" not in href(page)
+    assert page.errors == []
+
+
+def test_a_facet_value_alone_is_exact_where_the_text_filter_is_not(built_site, page):
+    # "Czechoslovakia" typed matches Polish rows whose quote names Czechoslovakia; the donor facet does not.
+    goto(page, built_site, "aid_deliveries", "?donor=Czechoslovakia")
+    aid = aidstats.load("aid_deliveries")
+    assert visible_rows(page) == [f"row-{seq}" for seq in aid.seq[aid.donor == "Czechoslovakia"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment", "key"),
+    [
+        ("aid_deliveries", "#row-32", {"seq": 32}),
+        ("mineral_exports", "#row-beryllium%20concentrate", {"commodity": "beryllium concentrate"}),
+        ("mineral_exports", "#row-beryllium concentrate", {"commodity": "beryllium concentrate"}),
+        ("railway_damage", "#row-locomotives", {"asset": "locomotives"}),
+    ],
+)
+def test_a_row_permalink_opens_that_rows_source(built_site, page, name, fragment, key):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    goto(page, built_site, name, fragment)
+    frame = aidstats.load(name)
+    ((column, value),) = key.items()
+    row = frame[frame[column] == value].iloc[0]
+    panel = page.locator("#provenance-panel")
+    assert panel.is_visible()
+    assert panel.locator("mark").inner_text() == row["quote"]
+    assert panel.locator(".row-key").inner_text() == f"{column} = {value}"
+    selected = page.locator("tr.selected")
+    assert selected.count() == 1 and in_view(page, "tr.selected")
+    assert page.errors == []
+
+
+def test_a_composite_key_is_joined_by_a_comma(built_site, page):
+    goto(page, built_site, "commodity_classes", "#row-mineral_exports,zinc%20cake")
+    assert page.locator("#provenance-panel .row-key").inner_text() == "table = mineral_exports, commodity = zinc cake"
+
+
+def test_escape_and_the_close_button_close_the_panel_and_give_the_row_back_its_focus(built_site, page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    goto(page, built_site, "aid_deliveries")
+    row = page.locator("#row-70")
+    row.click()
+    panel = page.locator("#provenance-panel")
+    assert panel.is_visible() and href(page).endswith("#row-70")
+    assert in_view(page, "#row-70")  # the panel covers the window's bottom: the row was scrolled above it
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    assert page.evaluate("document.activeElement.id") == "row-70"
+    assert in_view(page, "#row-70") and "#" not in href(page)
+    page.keyboard.press("Enter")
+    assert panel.is_visible()
+    panel.locator("button.close").click()
+    assert panel.is_hidden() and page.evaluate("document.activeElement.id") == "row-70"
+
+
+def test_the_source_panel_renders_footnotes_and_never_shows_their_markup(built_site, page):
+    goto(page, built_site, "aid_deliveries", "#row-84")
+    panel = page.locator("#provenance-panel")
+    passage = panel.locator(".passage").inner_text()
+    assert not RAW_MARKUP.search(passage), passage[-300:]
+    assert panel.locator("sup.footnote-mark").first.inner_text().endswith("53")
+    assert panel.locator("ol.footnotes li[value='53']").inner_text().startswith("“List of Goods Delivered to the DPRK in 1952")
+    for name in TABLES:
+        goto(page, built_site, name)
+        assert not RAW_MARKUP.search(page.locator("body").inner_text()), name
+
+
+def test_copy_link_and_cite_this_row_give_plain_text(built_site, page):
+    goto(page, built_site, "aid_deliveries", "#row-32")
+    panel = page.locator("#provenance-panel")
+    panel.locator("button.copy-link").click()
+    link = panel.locator("textarea").input_value()
+    assert link == (built_site / "aid_deliveries.html").as_uri() + "#row-32"
+    panel.locator("button.cite-row").click()
+    text = panel.locator("textarea").input_value()
+    row = aidstats.load("aid_deliveries").set_index("seq").loc[32]
+    package = descriptor()
+    sources = aidstats.load("sources").set_index("source_id")
+    assert text.startswith(aidstats.load("aid_deliveries").attrs["title"])
+    assert "row seq = 32" in text and f"Commodity: {row['commodity']}" in text
+    assert f"Quote: “{row['quote']}”" in text
+    assert sources.loc["weathersby", "citation"] + ", footnote 53" in text
+    assert sources.loc["fn53", "citation"][:60] in text
+    assert f"version {package['version']}" in text and text.endswith("#row-32")
+
+
+@pytest.mark.parametrize("width", [375, 768, 1024, 1440])
+def test_no_page_scrolls_sideways(built_site, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for name in PAGES:
+        goto(page, built_site, name)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, f"{name} at {width}px"
+    # Nor with the source panel open and a facet's list unfolded.
+    goto(page, built_site, "aid_deliveries", "#row-61")
+    page.locator("details[data-facet=unit] summary").click()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_the_keyboard_path_reaches_filter_facets_sort_rows_and_the_panel(built_site, page):
+    goto(page, built_site, "aid_deliveries")
+    page.locator("#filter").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.parentElement.dataset.facet") == "donor"
+    page.keyboard.press("Enter")  # a summary opens its facet
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "Bulgaria"
+    page.keyboard.press("Space")
+    assert "donor=Bulgaria" in href(page)
+    # On to the first row: the remaining facet boxes, the facets, the clear button and the sort buttons lie between.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "TR":
+            break
+    aid = aidstats.load("aid_deliveries")
+    assert page.evaluate("document.activeElement.id") == f"row-{aid.seq[aid.donor == 'Bulgaria'].iloc[0]}"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "panel-title"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "close"
+
+
+def test_the_site_without_its_data_downloads_weighs_at_most_two_megabytes(built_site):
+    # Pages and assets: what a reader's browser loads. The downloads (data/, the release archive) are the data itself.
+    weight = sum(p.stat().st_size for p in [*built_site.glob("*.html"), *(built_site / "assets").rglob("*")] if p.is_file())
+    assert weight <= 2_000_000, f"{weight:,} bytes"
+    # Each chart's figure is shipped once, not once per page that shows it.
+    assert not any("Plotly.newPlot" in p.read_text(encoding="utf-8") for p in built_site.glob("*.html"))
+
+
+def test_the_home_page_links_each_tables_caveats_as_a_filtered_view(built_site, page):
+    goto(page, built_site, "index")
+    caveats = aidstats.load("caveats")
+    link = page.locator("ul.caveat-counts a", has_text="aid_deliveries")
+    assert link.locator("xpath=..").inner_text() == f"aid_deliveries: {(caveats.table == 'aid_deliveries').sum()}"
+    link.click()
+    page.wait_for_load_state("load")
+    assert visible_rows(page) == [f"row-{c}" for c in caveats.caveat_id[caveats.table == "aid_deliveries"]]
+
+
+def test_a_code_in_a_facet_is_labelled_from_its_code_list(built_site, page):
+    goto(page, built_site, "aid_deliveries")
+    units = aidstats.load("units").set_index("unit")
+    aid = aidstats.load("aid_deliveries")
+    page.locator("details[data-facet=unit] summary").click()
+    label = page.locator("details[data-facet=unit] label", has=page.locator("input[value=t]"))
+    # The unit "t" reads with its title from the units table and the number of rows in tonnes.
+    assert label.inner_text().strip() == f"t — {units.loc['t', 'title']} ({(aid.unit == 't').sum()})"
+
+
+def test_a_package_without_passages_still_shows_each_quote(tmp_path, page):
+    """A package published before the passages table (``aidstats site`` reads whatever package it is given)."""
+    from conftest import ROOT
+
+    from aidstats.release import release_members
+    from aidstats.site import build_site
+
+    root = tmp_path / "package"
+    for member in release_members(ROOT):
+        (root / member).parent.mkdir(parents=True, exist_ok=True)
+        (root / member).write_bytes((ROOT / member).read_bytes())
+    package = descriptor(root)
+    package["resources"] = [r for r in package["resources"] if not r["name"].startswith("passages")]
+    (root / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    site = build_site(tmp_path / "site", root=root)
+    assert not (site / "passages.html").exists()
+    goto(page, site, "railway_damage", "#row-locomotives")
+    panel = page.locator("#provenance-panel")
+    assert panel.locator(".quote").inner_text() == "1036 out of 1249 locomotives"
+    assert panel.locator(".passage").inner_text() == "" and page.errors == []
