@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import offline_page  # noqa: E402
+from browser import launch, new_offline_page, offline_page  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 from aidstats.dashboard import write  # noqa: E402
 from aidstats.figures import CHARTS  # noqa: E402
@@ -32,14 +33,18 @@ def main(out: Path = ROOT / "docs" / "img") -> None:
                 page.locator(f"#chart-{name}").screenshot(path=str(out / f"{name}.png"))
                 print(out / f"{name}.png")
         site = build_site(Path(folder) / "site")
-        with offline_page() as page:
-            page.goto((site / "mineral_exports.html").as_uri())
-            page.locator("table.data tbody tr", has_text="beryllium concentrate").first.click()
-            page.locator("#provenance-panel").scroll_into_view_if_needed()
-            page.evaluate("window.scrollBy(0, -20)")
-            page.screenshot(path=str(out / "site_table_page.png"))
-            print(out / "site_table_page.png")
-
+        # A row's permalink opens it with its source, as a reader following a shared link sees it.
+        row = (site / "mineral_exports.html").as_uri() + "#row-beryllium%20concentrate"
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            for width, height, name in [(1440, 900, "site_table_page.png"), (375, 812, "site_table_page_phone.png")]:
+                page = new_offline_page(browser, viewport={"width": width, "height": height})
+                page.goto(row)
+                page.locator("#provenance-panel").wait_for(state="visible")
+                page.screenshot(path=str(out / name))
+                print(out / name)
+                page.context.close()
+            browser.close()
 
 if __name__ == "__main__":
     main()
