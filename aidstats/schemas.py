@@ -40,7 +40,10 @@ def column(title: str, description: str, *, unit: str | None = None, derived_fro
 
 
 def quote_column():
-    return column("Quote", "The shortest verbatim span of the paper that contains this row's figures; it occurs in raw/source/.")
+    return column(
+        "Quote",
+        "The shortest verbatim span of the paper that contains this row's figures; it occurs in raw/source/ and in a row of the passages table.",
+    )
 
 
 def sitc_column(level: str):
@@ -463,7 +466,9 @@ class Caveats(pa.DataFrameModel):
     )
     column_name: Text = column("Column", "The column concerned; empty for whole rows.", nullable=True)
     issue: Text = column("Issue", "What is wrong or doubtful in the source.")
-    quote: Text = column("Evidence", "A verbatim span of the paper that shows the issue; it occurs in raw/source/.")
+    quote: Text = column(
+        "Evidence", "A verbatim span of the paper that shows the issue; it occurs in raw/source/ and in a row of the passages table."
+    )
     treatment: Text = column("Treatment", "How aidstats treats it.")
 
     class Config:

@@ -328,9 +328,10 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     out
         The folder to write into; it is created if missing.
     root
-        The package folder (datapackage.json, clean/, raw/source/, and the
-        README, licences and citation the release archive holds); by default
-        the bundled package.  Every table, chart, caveat, title and the
+        The package folder (datapackage.json and clean/, whose passages table
+        gives each quote its context, and the README, licences and citation
+        the release archive holds); by default the bundled package, which an
+        installed wheel carries too.  Every table, chart, caveat, title and the
         citation and version shown come from this folder; only the wording
         of the pages and the chart captions are aidstats' own.
 
