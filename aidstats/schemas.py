@@ -47,7 +47,9 @@ def quote_column():
 
 
 def sitc_column(level: str):
-    return column(f"SITC {level}", f"SITC (1950) {level} of the commodity, from commodity_classes.", derived_from=["commodity"])
+    # The ten sections are an enumeration (so the site offers them as a facet); divisions are a code list.
+    checks = {"isin": [str(section) for section in range(10)]} if level == "section" else {}
+    return column(f"SITC {level}", f"SITC (1950) {level} of the commodity, from commodity_classes.", derived_from=["commodity"], **checks)
 
 
 def source_column():

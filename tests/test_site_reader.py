@@ -290,3 +290,13 @@ def test_a_package_without_passages_still_shows_each_quote(tmp_path, page):
     panel = page.locator("#provenance-panel")
     assert panel.locator(".quote").inner_text() == "1036 out of 1249 locomotives"
     assert panel.locator(".passage").inner_text() == "" and page.errors == []
+
+
+def test_the_goods_list_offers_the_facets_a_reader_sorts_by(built_site):
+    """Issue 12 names donor, unit, base unit and SITC section among the facets."""
+    html = (built_site / "aid_deliveries.html").read_text(encoding="utf-8")
+    offered = set(re.findall(r'<details class="facet" data-facet="([a-z_]+)"', html))
+    assert {"donor", "unit", "base_unit", "sitc_section", "sitc_division"} <= offered
+    # SITC sections of the goods list: 0 (food), 2 (crude materials), 3 (fuels), 5 (chemicals), 6, 7 and 8 (manufactures).
+    sections = re.search(r'data-facet="sitc_section".*?</details>', html, re.S).group(0)
+    assert re.findall(r'value="(\d)"', sections) == sorted(set(aidstats.load("aid_deliveries").sitc_section))
