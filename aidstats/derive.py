@@ -107,9 +107,7 @@ def aid_deliveries(frame: pd.DataFrame, frames: dict, shown_as: str):
     ]
     frame = frame.assign(
         quantity=per_distinct(frame["quantity_as_printed"], lambda text: _whole(_value_or_none(text))).where(known),
-        quantity_base=per_distinct(frame["quantity_as_printed"], lambda text: float(_value_or_none(text) or "nan"))
-        .where(known)
-        .astype(float)
+        quantity_base=per_distinct(frame["quantity_as_printed"], _float_or_nan).where(known).astype(float)
         * lookup(frame["unit"], units["factor_to_base"]).astype(float),
         base_unit=lookup(frame["unit"], units["base_unit"]).where(known).astype("string"),
     )
@@ -121,6 +119,11 @@ def _value_or_none(text: str):
         return parse_printed(text)[0]
     except NotANumber:
         return None
+
+
+def _float_or_nan(text: str) -> float:
+    value = _value_or_none(text)
+    return float("nan") if value is None else float(value)  # not `value or ...`: a printed 0 is a value
 
 
 def commodity_classes(frame: pd.DataFrame, frames: dict, shown_as: str):
@@ -180,8 +183,13 @@ def caveats(frame: pd.DataFrame, frames: dict, shown_as: str):
 
 def _has_value(column: pd.Series, text: str) -> bool:
     """Whether ``column`` holds the value written as ``text`` (compared in the column's own type)."""
+    dtype = column.dtype
+    # A category is compared as a value of its categories' type: casting text to the categorical
+    # itself turns a value outside the categories into NaN, deprecated in pandas 3 (pandas 4 raises).
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
     try:
-        probe = pd.Series([text], dtype="string").astype(column.dtype)
+        probe = pd.Series([text], dtype="string").astype(dtype)
     except (ValueError, TypeError):
         return False
     return bool(probe.notna().all() and column.isin(probe).any())

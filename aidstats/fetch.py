@@ -43,6 +43,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlparse
 
 from . import metadata
+from .extras import require
 
 ENV_URL = "AIDSTATS_DATA_URL"
 ENV_CACHE = "AIDSTATS_CACHE_DIR"
@@ -155,6 +156,9 @@ def download(url: str | None = None, dest: str | os.PathLike | None = None, forc
     ------
     DownloadError
         If the package cannot be fetched or fails verification; nothing is left behind.
+    aidstats.extras.MissingExtra
+        If a library of the ``download`` extra (pooch, requests, urllib3, tqdm) is not installed;
+        the message says ``pip install "aidstats[download]"``.
     """
     fetched = retrieve(url, dest, force=force, timeout=timeout)
     log.info(fetched.message)
@@ -166,6 +170,9 @@ def retrieve(url: str | None = None, dest: str | os.PathLike | None = None, forc
 
     Parameters and errors are those of :func:`download`.
     """
+    # Before anything else: without pooch the first failure would be a bare ModuleNotFoundError
+    # from deep inside (the cache folder, or the request), naming no extra.
+    require("download", "aidstats.download()")
     from_env = url is None and bool(os.environ.get(ENV_URL))
     url = url or default_url()
     folder = Path(dest) if dest is not None else cache_folder(url)

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli
 
 from aidstats import derive
 from aidstats.errors import InputProblem
@@ -163,6 +164,33 @@ def test_aid_deliveries_converts_each_quantity_to_its_base_unit():
     assert derived["sitc_section"].tolist() == ["3", "8", "3", "3", "8", "3"]
 
 
+def test_a_quantity_of_zero_is_zero_in_the_base_unit_too():
+    """0 is a value, not a missing one: the schema then refuses it as 0, not as an empty cell."""
+    raw = goods(["0 tons", "0 dozens", "0"], ["t", "dozen", "item"], ["coal", "pencils", "coal"])
+    derived, problems = derive.aid_deliveries(raw, FRAMES, "raw/aid_deliveries.csv")
+    assert problems == []
+    assert derived["quantity"].tolist() == [0, 0, 0]
+    assert derived["quantity_base"].tolist() == [0 * 1.0, 0 * 12.0, 0 * 1.0]  # not NaN
+    assert derived["base_unit"].tolist() == ["t", "item", "item"]
+
+
+def test_a_zero_quantity_is_refused_as_the_zero_it_is_never_as_an_empty_cell(project_copy):
+    raw = project_copy / "raw"
+    for file in [raw / "aid_deliveries.csv", raw / "caveats.csv", *(raw / "source").glob("*.txt")]:
+        file.write_text(file.read_text(encoding="utf-8").replace("240,000 tons of coal", "0 tons of coal"), encoding="utf-8")
+    deliveries = raw / "aid_deliveries.csv"
+    deliveries.write_text(deliveries.read_text(encoding="utf-8").replace('"240,000 tons"', "0 tons"), encoding="utf-8")
+    result = run_cli("build", "--root", str(project_copy))
+    assert result.exit_code == 1
+    said = [line.strip() for line in result.output.splitlines() if line.strip().startswith("raw/aid_deliveries.csv:2:")]
+    assert said == [
+        "raw/aid_deliveries.csv:2: column 'quantity (computed from quantity_as_printed)': found '0'; expected a number greater than 0",
+        # 0 tons is 0 * 1 t: the same mistake seen in the base unit, shown as the 0 it is.
+        "raw/aid_deliveries.csv:2: column 'quantity_base (computed from quantity_as_printed, unit)': found '0.0'; "
+        "expected a number greater than 0",
+    ]
+
+
 def test_a_unit_word_that_contradicts_the_unit_is_reported_with_the_words_allowed():
     raw = goods(["200 tons", "4 pairs", "5 tons", "6 dozens", "7 tons"], ["kg", "count", "t", "dozen", "dozen"])
     _, problems = derive.aid_deliveries(raw, FRAMES, "raw/aid_deliveries.csv")
@@ -282,6 +310,25 @@ def test_a_caveat_naming_a_real_row_and_column_is_accepted(row_key, column_name)
 )
 def test_a_caveat_naming_a_row_that_does_not_exist_is_refused(row_key):
     assert caveat_problems(row_key, None) == [(5, "row_key", repr(row_key), "column=value naming a row of aid_deliveries")]
+
+
+@pytest.mark.filterwarnings("error")  # pandas 3 warns where pandas 4 will raise
+@pytest.mark.parametrize(
+    ("row_key", "found"),
+    [
+        ("sitc_section=8", []),
+        ("sitc_section=0", ["'sitc_section=0'"]),  # a category no row has
+        ("sitc_section=9", ["'sitc_section=9'"]),  # not a category at all
+        ("year=1951", []),
+        ("year=1950", ["'year=1950'"]),
+        ("year=1951.5", ["'year=1951.5'"]),  # not a value the categories' type can hold
+    ],
+)
+def test_a_caveat_naming_a_category_is_checked_without_a_deprecated_cast(row_key, found):
+    deliveries = DELIVERIES.assign(year=pd.Categorical([1951, None], categories=[1950, 1951]))
+    raw = frame([5], table=["aid_deliveries"], row_key=[row_key], column_name=[None])
+    _, problems = derive.caveats(raw, {"aid_deliveries": deliveries}, "raw/caveats.csv")
+    assert [p.found for p in problems] == found
 
 
 def test_a_caveat_may_name_several_rows_and_each_must_exist():
