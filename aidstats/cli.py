@@ -1,4 +1,4 @@
-"""The ``aidstats`` command line: build, validate, list, show, cite, dashboard, package, download, site, diff.
+"""The ``aidstats`` command line: build, validate, list, show, cite, dashboard, package, download, site, diff, export.
 
 Heavy libraries are imported inside each command, so ``aidstats --help``
 and ``aidstats list`` stay quick.
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from .extras import missing_extra, require
 from .metadata import VERSION
@@ -35,7 +35,22 @@ _CLICK = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
 _UsageError, _ClickException = _CLICK["UsageError"], _CLICK["ClickException"]
 
 
-class _OneLineErrors(TyperGroup):
+class _FlagsWithoutType:
+    """Show a flag in help without a value type: ``--force`` takes no value, so ``<bool>`` beside it is noise."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False):
+                param.metavar = ""  # typer's help shows the metavar, when set, instead of the type
+        return params
+
+
+class _Command(_FlagsWithoutType, TyperCommand):
+    pass
+
+
+class _OneLineErrors(_FlagsWithoutType, TyperGroup):
     """Report usage errors and failed file operations in one line, not a panel or a traceback.
 
     Typer draws usage errors in a box that wraps a long message over several
@@ -137,6 +152,10 @@ def _package(source: str | None) -> Path:
 
     if source is not None and "://" not in source and not Path(source).exists():
         _fail(f"no such folder or file: {source}; expected a data package folder, its datapackage.json, or a URL")
+    if source is not None and "://" in source:
+        from .extras import require
+
+        require("download")  # a URL is downloaded: say so before aidstats.download() would name itself
     try:
         return package_root(source)
     except FileNotFoundError as err:
@@ -227,18 +246,22 @@ def show(
     from rich.table import Table
     from rich.text import Text
 
-    frame = _load(name, _package(source))
-    shown = frame.head(rows) if rows else frame
-    cells = shown.astype(object).where(shown.notna(), "").astype(str)
-    for column in shown.select_dtypes("datetime").columns:
-        cells[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
+    from .loader import resource
+    from .numbers import format_frame, kind
+
+    root = _package(source)
+    frame = _load(name, root)
+    fields = resource(name, root)["schema"]["fields"]
+    # The formatter the site uses: years bare, quantities with separators, computed floats to four significant digits.
+    cells = format_frame(frame.head(rows) if rows else frame, fields)
+    numeric = {f["name"] for f in fields if kind(f) in ("quantity", "exact", "computed")}
     console = Console()
     # Every piece of data goes in as Text, so "[bold]" in a cell is printed, not applied.
     console.print(Text.assemble((frame.attrs["title"], "bold"), f" ({len(frame)} rows)"))
     if len(frame.columns) * 14 <= console.width:
         table = Table()
         for column in frame.columns:
-            table.add_column(Text(column))
+            table.add_column(Text(column), justify="right" if column in numeric else "left")
         for record in cells.itertuples(index=False):
             table.add_row(*map(Text, record))
         console.print(table)
@@ -291,7 +314,9 @@ def package(
     """Write the release archive aidstats-data-<version>.zip (deterministic) and its sha256."""
     from .loader import data_root
     from .release import build_archive
+    from .workbook import require_openpyxl
 
+    require_openpyxl("this command")  # the archive holds the exports, the workbook among them
     with _os_errors("cannot make the release archive"):
         path, digest = build_archive(data_root(), out)
     typer.echo(f"{digest}  {path}")
@@ -362,6 +387,39 @@ def diff(
         with _os_errors(f"cannot write {json_file}"):
             json_file.write_bytes(render_json(result).encode("utf-8"))
     typer.echo(render_text(result), nl=False)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Argument(
+        ..., metavar="format", help="xlsx (one workbook), stata (a .dta per table) or sqlite (a database and Datasette metadata)."
+    ),
+    out: Path = typer.Option(Path("exports"), "--out", help="Folder to write into; created if missing.", file_okay=False),
+    source: str | None = SourceOption,
+) -> None:
+    """Write the package for Excel, Stata or SQL/Datasette, with its titles, units and caveats; byte-identical when run twice."""
+    from .export import FORMATS, ExportError
+    from .export import export as write
+
+    if fmt not in FORMATS:
+        _fail(f"no export format {fmt!r}; expected one of: {', '.join(FORMATS)}", 2)
+    if fmt == "xlsx":
+        from .workbook import require_openpyxl
+
+        require_openpyxl("this command")
+    root = _package(source)
+    try:
+        with _os_errors(f"cannot export {fmt}"):
+            paths = write(fmt, out, root)
+    except ExportError as err:
+        _fail(str(err))
+    for path in paths:
+        typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+# Every command gets the help of _Command (flags without a type), without repeating cls= on each.
+for _info in app.registered_commands:
+    _info.cls = _Command
 
 
 def main() -> None:

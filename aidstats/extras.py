@@ -28,6 +28,8 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "viz": ("plotly", "jinja2", "markupsafe"),
     # tqdm draws pooch's progress bar when stderr is a terminal; without it pooch refuses to start.
     "download": ("pooch", "requests", "urllib3", "tqdm"),
+    # The workbook; the Stata files and the SQLite database need only pandas and the standard library.
+    "export": ("openpyxl",),
 }
 
 
@@ -62,7 +64,7 @@ def require(extra: str, needed_by: str = "this command") -> None:
     Parameters
     ----------
     extra : str
-        A key of :data:`EXTRAS`: ``"build"``, ``"viz"`` or ``"download"``.
+        A key of :data:`EXTRAS`: ``"build"``, ``"viz"``, ``"download"`` or ``"export"``.
     needed_by : str
         What needs it, for the message: ``"this command"`` on the command
         line, or a function such as ``"aidstats.download()"``.

@@ -32,7 +32,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from .cite import location
-from .loader import load, package_root, resource
+from .loader import list_tables, load, package_root, resource
 from .numbers import DIGITS, format_number, format_value
 from .summaries import per_donor, plan_fulfilment
 
@@ -215,7 +215,8 @@ def aid_by_donor(include_implausible: bool = False, source: str | Path | None = 
     sections = _section_titles(source)
     totals = per_donor(aid, by="sitc_section", include_implausible=include_implausible).reset_index()
     totals = totals[totals["tonnes"] > 0].sort_values(["sitc_section", "donor_code"])
-    totals["class"] = (totals["sitc_section"].astype(str) + " " + totals["sitc_section"].map(sections)).map(plain)
+    section = totals["sitc_section"].astype(str)  # an enumeration (categorical); its title is looked up as text
+    totals["class"] = (section + " " + section.map(sections)).map(plain)
     totals["donor"] = _plain_column(totals, "donor")
     totals["tonnes_text"] = [format_value(value, base, unit="t").text for value in totals["tonnes"]]
     totals["source"] = _wrap(_table_source(aid, source))
@@ -282,7 +283,8 @@ def _aid_caption(source) -> str:
     tonnes = aid["base_unit"] == "t"
     for row in aid[tonnes & aid["implausible_reason"].notna()].itertuples():
         parts.append(f"The implausible {format_value(row.quantity_base, base, unit='t').text} of {row.commodity} is left out.")
-    titles = load("units", source).set_index("unit")["title"]
+    # A package may leave the units code list out; its codes are then named as they are.
+    titles = load("units", source).set_index("unit")["title"] if "units" in list_tables(source) else pd.Series(dtype=str)
     for donor, rows in aid.groupby("donor", sort=False, observed=True):
         if not (rows["base_unit"] == "t").any():
             units = [titles.get(unit, unit) for unit in rows["base_unit"].unique()]

@@ -2,7 +2,10 @@
 
 The archive is deterministic: members in sorted order, every timestamp set
 to the data's release date, fixed permissions and compression, so the same
-data always gives the same bytes (and the same sha256).
+data always gives the same bytes (and the same sha256).  Beside the data and
+the documents it holds the exports (:mod:`aidstats.export`) under
+``exports/<format>/``, which are deterministic too; so writing it needs the
+``export`` extra.
 
 ``registry.txt`` beside this module records the sha256 of each release
 archive, in pooch's registry format (``<file name> <sha256>`` per line), so
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -47,7 +51,7 @@ def release_members(root: Path) -> list[Path]:
 
 
 def build_archive(root: Path, out: Path, registry: Path | None = None) -> tuple[Path, str]:
-    """Write the release archive and ``<archive>.sha256`` into ``out``.
+    """Write the release archive (data, documents and exports) and ``<archive>.sha256`` into ``out``.
 
     Parameters
     ----------
@@ -64,17 +68,22 @@ def build_archive(root: Path, out: Path, registry: Path | None = None) -> tuple[
     tuple of pathlib.Path and str
         The archive's path and its sha256 in hexadecimal.
     """
+    from .export import write_exports  # pandas and the exporters, only when an archive is made
+
     out.mkdir(parents=True, exist_ok=True)
     folder = f"aidstats-data-{metadata.VERSION}"
     stamp = (*map(int, metadata.CREATED[:10].split("-")), 0, 0, 0)
     target = out / archive_name()
     partial = target.with_suffix(".zip.part")
-    with zipfile.ZipFile(partial, "w") as archive:
-        for member in release_members(root):
-            info = zipfile.ZipInfo(f"{folder}/{member.as_posix()}", date_time=stamp)
+    members = {member.as_posix(): root / member for member in release_members(root)}
+    with tempfile.TemporaryDirectory() as exports, zipfile.ZipFile(partial, "w") as archive:
+        for made in write_exports(Path(exports), root):
+            members[f"exports/{made.path.relative_to(exports).as_posix()}"] = made.path
+        for member, path in sorted(members.items()):
+            info = zipfile.ZipInfo(f"{folder}/{member}", date_time=stamp)
             info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (root / member).read_bytes(), compresslevel=9)
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
     partial.replace(target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     (out / f"{target.name}.sha256").write_text(f"{digest}  {target.name}\n", encoding="utf-8")

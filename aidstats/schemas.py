@@ -309,7 +309,7 @@ class MineralExports(pa.DataFrameModel):
     destination: Text = column("Destination", "ISO code of the receiving country: SUN, the withdrawn code of the USSR.")
     source_id: Text = source_column()
     quote: Text = quote_column()
-    sitc_section: Text = sitc_column("section")
+    sitc_section: Enum = sitc_column("section")
     sitc_division: Text = sitc_column("division")
     delivered_as_printed: Text = column("Delivered as printed", "The tonnage exactly as printed.", str_matches=PRINTED_NUMBER)
     percent_of_plan_as_printed: Text = column(
@@ -369,7 +369,7 @@ class AidDeliveries(pa.DataFrameModel):
         "Why the printed figure is implausible, where it is; empty otherwise. Kept as printed either way.",
         nullable=True,
     )
-    sitc_section: Text = sitc_column("section")
+    sitc_section: Enum = sitc_column("section")
     sitc_division: Text = sitc_column("division")
 
     class Config:

@@ -301,8 +301,9 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
     )
 
 
-def home_page(root: Path, package: dict, archive: Path, digest: str) -> str:
-    """The home page of the package in ``root``, as HTML."""
+def home_page(root: Path, package: dict, archive: Path, digest: str, exports: list | None = None) -> str:
+    """The home page of the package in ``root``, as HTML; ``exports`` are the files of ``aidstats export``
+    written beside it (:class:`aidstats.export.ExportFile`, their paths relative to the site)."""
     from .figures import CHARTS
 
     tables = list_tables(root)
@@ -314,6 +315,10 @@ def home_page(root: Path, package: dict, archive: Path, digest: str) -> str:
         tables=tables,
         table_rows=[{"name": r["name"], "rows": len(load(r["name"], root)), "title": r["title"]} for r in table_resources],
         archive={"name": archive.name, "bytes": archive.stat().st_size, "sha256": digest},
+        exports=[
+            {"format": e.format, "href": e.path.as_posix(), "name": e.path.name, "bytes": e.bytes, "sha256": e.sha256}
+            for e in exports or []
+        ],
         chart_list=_charts(list(CHARTS), root),
         # The caveats are read on the caveats table's page, one link per table opening it filtered to that table.
         caveat_counts=[{"table": r["name"], "count": len(r.get("caveats", []))} for r in table_resources if r.get("caveats")],
@@ -363,5 +368,8 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     _write_provenance(out, passages, sources)
     for name in list_tables(root):
         (out / f"{name}.html").write_text(table_page(name, root, package, passages, sources), encoding="utf-8")
-    (out / "index.html").write_text(home_page(root, package, archive, digest), encoding="utf-8")
+    from .export import write_exports
+
+    exports = [e._replace(path=e.path.relative_to(out)) for e in write_exports(out / "exports", root)]
+    (out / "index.html").write_text(home_page(root, package, archive, digest, exports), encoding="utf-8")
     return out

@@ -60,6 +60,12 @@ CASES = [
     ("diff: one package only", "diff {tmp}", 2, "Missing argument 'new'"),
     ("diff: JSON output inside a file", f"diff {ROOT} {ROOT} --json {{file}}/d.json", 1, "cannot write {file}/d.json: Not a directory"),
     ("diff: JSON output is a folder", f"diff {ROOT} {ROOT} --json {{tmp}}", 2, "is a directory"),
+    ("export: unknown format", "export pdf --out {tmp}/out", 2, "no export format 'pdf'; expected one of: xlsx, stata, sqlite"),
+    ("export: no format", "export --out {tmp}/out", 2, "Missing argument 'format'"),
+    ("export: output folder is a file", "export stata --out {file}", 2, "is a file"),
+    ("export: output inside a file", "export sqlite --out {file}/out", 1, "cannot export sqlite: Not a directory: {file}/out"),
+    ("export: missing input folder", "export xlsx --source {tmp}/missing --out {tmp}/out", 1, "no such folder or file: {tmp}/missing"),
+    ("export: folder without a package", "export stata --source {tmp} --out {tmp}/out", 1, "no data package at {tmp}"),
     ("unknown command", "nonsense", 2, "No such command 'nonsense'"),
 ]
 

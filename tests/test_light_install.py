@@ -116,7 +116,7 @@ def test_require_checks_every_library_of_the_extra_in_order(monkeypatch):
 def test_require_refuses_an_unknown_extra_and_lists_the_known_ones():
     with pytest.raises(KeyError) as caught:
         require("charts")
-    assert caught.value.args == ("no extra named 'charts'; the extras are: build, viz, download",)
+    assert caught.value.args == ("no extra named 'charts'; the extras are: build, viz, download, export",)
 
 
 def test_missing_extra_speaks_of_the_command_unless_told_otherwise():
@@ -144,12 +144,6 @@ def test_missing_extra_keeps_its_own_error_and_ignores_other_modules():
 
 # --- the command line, with an extra blocked -----------------------------------------------
 
-# Only a URL needs the download extra for list and show. aidstats.download() names itself as what
-# needs it (test_download_from_python_names_the_extra), so such a command must check for the extra first.
-_CHECKS_FIRST = pytest.mark.xfail(
-    strict=True,
-    reason='needs `require("download")` in aidstats.cli._package when the source is a URL (requested of cli.py\'s owner)',
-)
 # (command line, the library blocked, the extra the message must name); {tmp} is an empty folder.
 COMMANDS = [
     pytest.param(args, module, extra, id=f"{args.split()[0]}-{module}", marks=marks)
@@ -162,8 +156,10 @@ COMMANDS = [
         ("site -o {tmp}/site", "jinja2", "viz", ()),
         ("site -o {tmp}/site", "plotly", "viz", ()),
         ("download --dest {tmp}/data", "pooch", "download", ()),
-        ("list --source https://127.0.0.1:9/datapackage.json", "pooch", "download", _CHECKS_FIRST),
-        ("show caveats --source https://127.0.0.1:9/datapackage.json", "requests", "download", _CHECKS_FIRST),
+        ("export xlsx --out {tmp}/out", "openpyxl", "export", ()),
+        ("package --out {tmp}/dist", "openpyxl", "export", ()),
+        ("list --source https://127.0.0.1:9/datapackage.json", "pooch", "download", ()),
+        ("show caveats --source https://127.0.0.1:9/datapackage.json", "requests", "download", ()),
     ]
 ]
 

@@ -144,3 +144,16 @@ def test_every_download_matches_the_descriptor(site, chromium):
             assert digest == hashes[relative], link
         else:  # the release archive: its hash is printed beside it
             assert digest in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_home_page_offers_each_export_with_its_size_and_hash(built_site):
+    """Issue 11: the workbook, a .dta per table and the database with its Datasette metadata, each checkable."""
+    import re
+
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    offered = re.findall(r'<a href="(exports/[^"]+)" download>[^<]+</a> \(([^)]+)\), sha256 <code class="hash">([0-9a-f]{64})</code>', html)
+    expected = ["exports/xlsx/aidstats.xlsx", *[f"exports/stata/{name}.dta" for name in sorted(aidstats.list_tables())]]
+    expected += ["exports/sqlite/aidstats.db", "exports/sqlite/metadata.json"]
+    assert sorted(href for href, _, _ in offered) == sorted(expected)
+    for href, _, digest in offered:
+        assert hashlib.sha256((built_site / href).read_bytes()).hexdigest() == digest
