@@ -81,7 +81,7 @@ def require(extra: str, needed_by: str = "this command") -> None:
     >>> require("nothing")
     Traceback (most recent call last):
     ...
-    KeyError: "no extra named 'nothing'; the extras are: build, viz, download"
+    KeyError: "no extra named 'nothing'; the extras are: build, viz, download, export"
     """
     if extra not in EXTRAS:
         raise KeyError(f"no extra named {extra!r}; the extras are: {', '.join(EXTRAS)}")
