@@ -107,7 +107,7 @@ def report(results: dict[str, dict], when: str) -> str:
             "|---|---|---|",
             *rows,
             "",
-            f"The plain install is what `aidstats.load`, the helpers and `aidstats list`/`show`/`cite`/`package`/`diff` need: {', '.join(plain)}. "
+            f"The plain install is what `aidstats.load`, the helpers and `aidstats list`/`show`/`cite`/`diff` need: {', '.join(plain)}. "
             f"Of its {megabytes(light['bytes'] - empty['bytes'])}, {megabytes(floor)} are {', '.join(FLOOR)} (the files their RECORDs list), which anyone reading Parquet with pandas has already. "
             f"The full install takes {len(full['sizes']) - len(light['sizes'])} more distributions and {ratio:.2f}× the disk space. "
             "No target: the point is that loading a table no longer installs the build, chart and download libraries.",

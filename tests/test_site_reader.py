@@ -216,6 +216,10 @@ def test_no_page_scrolls_sideways(built_site, page, width):
     # Nor with the source panel open and a facet's list unfolded.
     goto(page, built_site, "aid_deliveries", "#row-61")
     page.locator("details[data-facet=unit] summary").click()
+    # The list is moved left on the details' "toggle" event, which the browser fires as a task after the click:
+    # wait for it (or at most two seconds), then measure.
+    page.wait_for_function("document.querySelector('details[data-facet=unit]').open", timeout=2_000)
+    page.evaluate("new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
