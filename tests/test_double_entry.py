@@ -67,7 +67,7 @@ def key_figure_pairs() -> pd.DataFrame:
     matched = match[match.figure_id != ""]
     assert matched.figure_id.is_unique
     assert sorted(matched.figure_id) == sorted(ours.index), "every published figure was found by the second transcriber"
-    return theirs.merge(matched, on="n").join(ours, on="figure_id", rsuffix="_ours")
+    return theirs.merge(matched, on="n").merge(ours, how="left", left_on="figure_id", right_index=True, suffixes=("", "_ours"))
 
 
 def test_key_figures_values_match_the_second_transcription(key_figure_pairs):
