@@ -16,17 +16,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from .metadata import VERSION as __version__
+from aidstats import _moved
+from aidstats.metadata import VERSION as __version__
+
+_moved.install()  # module paths from before the wings (aidstats.figures, aidstats.fetch, ...) keep working
 
 if TYPE_CHECKING:
-    from .fetch import download
-    from .loader import list_tables, load
-    from .metrics import implied_plan, percent_of_plan
-    from .summaries import loss_summary, per_donor, plan_fulfilment
+    from aidstats.loader import list_tables, load
+    from aidstats.metrics import implied_plan, percent_of_plan
+    from aidstats.remote.fetch import download
+    from aidstats.summaries import loss_summary, per_donor, plan_fulfilment
 
 # Public name -> the module that defines it.
 _PUBLIC = {
-    "download": "fetch",
+    "download": "remote.fetch",
     "list_tables": "loader",
     "load": "loader",
     "implied_plan": "metrics",

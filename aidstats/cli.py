@@ -26,8 +26,9 @@ from typing import NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from .extras import missing_extra, require
-from .metadata import VERSION
+from aidstats.errors import AidstatsError, BuildError, DownloadError
+from aidstats.extras import missing_extra, require
+from aidstats.metadata import VERSION
 
 # Recent typer vendors click (as typer._click); reach its exception classes
 # through the public typer.BadParameter rather than a private module.
@@ -72,6 +73,8 @@ class _OneLineErrors(_FlagsWithoutType, TyperGroup):
             code = _say(err.format_message(), err.exit_code)
         except typer.Abort:
             code = _say("aborted", 1)
+        except AidstatsError as err:
+            code = _report(err)
         except OSError as err:
             code = _say(_os_error(err, "cannot go on"), 1)  # a file or folder a command needed
         except ImportError as err:
@@ -101,6 +104,17 @@ SourceOption = typer.Option(
 def _say(message: str, code: int) -> int:
     typer.echo(f"Error: {message}", err=True)
     return code
+
+
+def _report(err: AidstatsError) -> int:
+    """The one place an aidstats error becomes what a command prints: a build's report of every
+    problem as it is, anything else as one ``Error:`` line; the exit status is 1."""
+    if isinstance(err, BuildError):
+        typer.echo(err.report(), err=True)
+        return 1
+    if isinstance(err, DownloadError):
+        return _say(f"download failed: {err}", 1)
+    return _say(str(err), 1)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -147,25 +161,22 @@ def _project(root: Path | None) -> Path:
 
 
 def _package(source: str | None) -> Path:
-    from .fetch import DownloadError
-    from .loader import package_root
+    from aidstats.loader import package_root
 
     if source is not None and "://" not in source and not Path(source).exists():
         _fail(f"no such folder or file: {source}; expected a data package folder, its datapackage.json, or a URL")
     if source is not None and "://" in source:
-        from .extras import require
+        from aidstats.extras import require
 
         require("download")  # a URL is downloaded: say so before aidstats.download() would name itself
     try:
         return package_root(source)
     except FileNotFoundError as err:
         _fail(str(err))
-    except DownloadError as err:
-        _fail(f"download failed: {err}")
 
 
 def _load(name: str, root: Path):
-    from .loader import load
+    from aidstats.loader import load
 
     try:
         return load(name, source=root)
@@ -178,15 +189,10 @@ def build(root: Path | None = RootOption) -> None:
     """Build clean/ and datapackage.json from raw/; on any input error, change nothing."""
     require("build")
     folder = _project(root)  # before the heavy imports, so a mistyped folder is reported at once
-    from .build import build as run_build
-    from .errors import BuildError
+    from aidstats.build.run import build as run_build
 
-    try:
-        with _os_errors("cannot build"):
-            frames = run_build(folder)
-    except BuildError as err:
-        typer.echo(err.report(), err=True)
-        raise typer.Exit(1) from None
+    with _os_errors("cannot build"):
+        frames = run_build(folder)
     for name, frame in frames.items():
         typer.echo(f"built {name}: {len(frame)} rows")
     typer.echo(f"wrote {folder / 'clean'} and {folder / 'datapackage.json'}")
@@ -197,14 +203,9 @@ def validate(root: Path | None = RootOption) -> None:
     """Check clean/ and datapackage.json against a fresh build, pandera and frictionless."""
     require("build")
     folder = _project(root)
-    from .errors import BuildError
-    from .validate import validate_package
+    from aidstats.build.validate import validate_package
 
-    try:
-        failures = validate_package(folder)
-    except BuildError as err:
-        typer.echo(err.report(), err=True)
-        raise typer.Exit(1) from None
+    failures = validate_package(folder)
     if failures:
         typer.echo(f"{len(failures)} problem(s):", err=True)
         for failure in failures:
@@ -222,7 +223,7 @@ def list_command(source: str | None = SourceOption) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .loader import list_tables
+    from aidstats.loader import list_tables
 
     root = _package(source)
     table = Table("table", "rows", "title")
@@ -246,8 +247,8 @@ def show(
     from rich.table import Table
     from rich.text import Text
 
-    from .loader import resource
-    from .numbers import format_frame, kind
+    from aidstats.loader import resource
+    from aidstats.text.numbers import format_frame, kind
 
     root = _package(source)
     frame = _load(name, root)
@@ -280,7 +281,7 @@ def cite(
     bibtex: bool = typer.Option(False, "--bibtex", help="Only the BibTeX entries."),
 ) -> None:
     """Print how to cite the package (and a table's documents) as plain text and BibTeX."""
-    from .cite import citation_bibtex, citation_text
+    from aidstats.publish.cite import citation_bibtex, citation_text
 
     try:
         text, bib = citation_text(name), citation_bibtex(name)
@@ -300,7 +301,7 @@ def dashboard(
     if not folder.is_dir():
         found = "a file, not a folder" if folder.exists() else "no such folder"
         _fail(f"cannot write {output}: {folder} is {found}; expected an existing folder to write {output.name} into")
-    from .dashboard import write
+    from aidstats.web.dashboard import write
 
     with _os_errors("cannot make the dashboard"):
         path = write(output, cdn=cdn)
@@ -312,9 +313,9 @@ def package(
     out: Path = typer.Option(Path("dist"), "--out", help="Folder to write the archive and its .sha256 into.", file_okay=False),
 ) -> None:
     """Write the release archive aidstats-data-<version>.zip (deterministic) and its sha256."""
-    from .loader import data_root
-    from .release import build_archive
-    from .workbook import require_openpyxl
+    from aidstats.loader import data_root
+    from aidstats.publish.release import build_archive
+    from aidstats.publish.workbook import require_openpyxl
 
     require_openpyxl("this command")  # the archive holds the exports, the workbook among them
     with _os_errors("cannot make the release archive"):
@@ -339,14 +340,10 @@ def download(
 ) -> None:
     """Download the published data package, verify every file, and keep a cached copy."""
     require("download")
-    from .fetch import DownloadError
-    from .fetch import download as fetch
+    from aidstats.remote.fetch import download as fetch
 
-    try:
-        with _os_errors("cannot download the package"):
-            folder = fetch(url, dest, force=force, timeout=timeout)
-    except DownloadError as err:
-        _fail(f"download failed: {err}")
+    with _os_errors("cannot download the package"):
+        folder = fetch(url, dest, force=force, timeout=timeout)
     typer.echo(f"verified package in {folder}")
 
 
@@ -354,7 +351,7 @@ def download(
 def site(output: Path = typer.Option(Path("site"), "-o", "--output", help="Folder to write the website into.", file_okay=False)) -> None:
     """Write a static website: every table, its charts and downloads, and the source of every value."""
     require("viz")  # now, not part way through: the site first copies its assets, then needs Jinja2
-    from .site import build_site
+    from aidstats.web.site import build_site
 
     with _os_errors("cannot make the site"):
         folder = build_site(output)
@@ -373,16 +370,10 @@ def diff(
     whether or not the packages differ (1 and 2 mean an error); read the
     statuses in the --json file to act on differences in a script.
     """
-    from .diff import DiffError, diff_packages, render_json, render_text
-    from .fetch import DownloadError
+    from aidstats.remote.diff import diff_packages, render_json, render_text
 
-    try:
-        with _os_errors("cannot compare the packages"):
-            result = diff_packages(old, new)
-    except DiffError as err:
-        _fail(str(err))
-    except DownloadError as err:
-        _fail(f"download failed: {err}")
+    with _os_errors("cannot compare the packages"):
+        result = diff_packages(old, new)
     if json_file is not None:
         with _os_errors(f"cannot write {json_file}"):
             json_file.write_bytes(render_json(result).encode("utf-8"))
@@ -398,21 +389,18 @@ def export(
     source: str | None = SourceOption,
 ) -> None:
     """Write the package for Excel, Stata or SQL/Datasette, with its titles, units and caveats; byte-identical when run twice."""
-    from .export import FORMATS, ExportError
-    from .export import export as write
+    from aidstats.publish.export import FORMATS
+    from aidstats.publish.export import export as write
 
     if fmt not in FORMATS:
         _fail(f"no export format {fmt!r}; expected one of: {', '.join(FORMATS)}", 2)
     if fmt == "xlsx":
-        from .workbook import require_openpyxl
+        from aidstats.publish.workbook import require_openpyxl
 
         require_openpyxl("this command")
     root = _package(source)
-    try:
-        with _os_errors(f"cannot export {fmt}"):
-            paths = write(fmt, out, root)
-    except ExportError as err:
-        _fail(str(err))
+    with _os_errors(f"cannot export {fmt}"):
+        paths = write(fmt, out, root)
     for path in paths:
         typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 

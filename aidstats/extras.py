@@ -5,7 +5,7 @@ need (pandas, pyarrow, NumPy) and the command line (typer, rich).  The rest
 comes with an extra::
 
     pip install "aidstats[build]"     # aidstats build / validate: pandera, frictionless
-    pip install "aidstats[viz]"       # aidstats dashboard / site, aidstats.figures: plotly, Jinja2
+    pip install "aidstats[viz]"       # aidstats dashboard / site, aidstats.web.figures: plotly, Jinja2
     pip install "aidstats[download]"  # aidstats download, aidstats.download(): pooch, requests
     pip install "aidstats[all]"       # all of them
 
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import importlib.util
 
+from aidstats.errors import MissingExtra
+
 # Extra -> the modules of it that aidstats imports (each installs under the same name).
 EXTRAS: dict[str, tuple[str, ...]] = {
     "build": ("pandera", "frictionless"),
@@ -31,25 +33,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     # The workbook; the Stata files and the SQLite database need only pandas and the standard library.
     "export": ("openpyxl",),
 }
-
-
-class MissingExtra(ModuleNotFoundError):
-    """A library that only an extra installs is missing; the message says which extra to install.
-
-    A subclass of ``ModuleNotFoundError`` (and so of ``ImportError``), so code
-    that catches either still catches it.
-
-    Attributes
-    ----------
-    name : str
-        The missing module, such as ``"plotly"``.
-    extra : str
-        The extra that installs it, such as ``"viz"``.
-    """
-
-    def __init__(self, module: str, extra: str, needed_by: str = "this command") -> None:
-        super().__init__(f'{needed_by} needs {module}: pip install "aidstats[{extra}]"', name=module)
-        self.extra = extra
 
 
 def _installed(module: str) -> bool:

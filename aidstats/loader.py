@@ -7,12 +7,9 @@ wheel (``aidstats/data/``) or, in a checkout, at the project root.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from pathlib import Path
 
-DESCRIPTOR = "datapackage.json"
-PARQUET_SUFFIX = "-parquet"
+from aidstats.package import DESCRIPTOR, PARQUET_SUFFIX, read_descriptor
 
 
 def data_root() -> Path:
@@ -22,11 +19,6 @@ def data_root() -> Path:
         if (candidate / DESCRIPTOR).is_file():
             return candidate
     raise FileNotFoundError(f"no {DESCRIPTOR} in {here / 'data'} or {here.parent}; run 'aidstats build' in a checkout")
-
-
-@lru_cache(maxsize=8)
-def _descriptor(root: Path, modified: int) -> dict:
-    return json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
 def package_root(source: str | Path | None = None) -> Path:
@@ -48,7 +40,7 @@ def package_root(source: str | Path | None = None) -> Path:
     if source is None:
         return data_root()
     if isinstance(source, str) and "://" in source:
-        from .fetch import download
+        from aidstats.remote.fetch import download
 
         return download(source)
     path = Path(source)
@@ -61,8 +53,7 @@ def package_root(source: str | Path | None = None) -> Path:
 
 def descriptor(root: Path | None = None) -> dict:
     """The parsed datapackage.json of the bundled (or given) package."""
-    root = Path(root) if root else data_root()
-    return _descriptor(root, (root / DESCRIPTOR).stat().st_mtime_ns)
+    return read_descriptor(Path(root) if root else data_root())
 
 
 def list_tables(root: Path | None = None) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .loader import load
+from aidstats.loader import load
 
 # Base units whose sums per_donor reports, and the column each goes to.
 TOTALS = {"t": "tonnes", "m": "metres", "item": "items"}

@@ -43,9 +43,9 @@ BUILD_CHILD = (
     + """
 from pathlib import Path
 import pyarrow.parquet as pq
-from aidstats.build import _check_table, _to_arrow, build_tables, read_source_text, write_csv
-from aidstats.rawcsv import read_raw_csv
-from aidstats.schemas import TABLES, raw_columns
+from aidstats.build.run import _check_table, _to_arrow, build_tables, read_source_text, write_csv
+from aidstats.build.rawcsv import read_raw_csv
+from aidstats.build.schemas import TABLES, raw_columns
 root, raw_csv, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 frames = build_tables(root)  # the code lists the table refers to (not timed)
 source = "\\n".join(read_source_text(root).values())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli, snapshot
 
-import aidstats.build
+import aidstats.build.run
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -56,10 +56,10 @@ def test_a_failure_while_writing_leaves_the_previous_outputs(project_copy, monke
             raise OSError("disk full (simulated)")
         original(table, path, **kwargs)
 
-    original = aidstats.build.pq.write_table
-    monkeypatch.setattr(aidstats.build.pq, "write_table", write_then_fail)
+    original = aidstats.build.run.pq.write_table
+    monkeypatch.setattr(aidstats.build.run.pq, "write_table", write_then_fail)
     with pytest.raises(OSError, match="simulated"):
-        aidstats.build.build(project_copy)
+        aidstats.build.run.build(project_copy)
     assert snapshot(project_copy) == before
     assert not list(project_copy.glob(".build-*")), "the staging folder is removed"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import aidstats.build
+import aidstats.build.run
 from aidstats.errors import BuildError
 
 
@@ -25,7 +25,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def _problems(root: Path) -> list[str]:
     with pytest.raises(BuildError) as caught:
-        aidstats.build.build(root)
+        aidstats.build.run.build(root)
     return [str(problem) for problem in caught.value.problems]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli, snapshot
 
-import aidstats.build
+import aidstats.build.run
 
 SWAP_STEPS = ["the old clean/ aside", "the new clean/ in", "the new datapackage.json in"]
 
@@ -45,7 +45,7 @@ def _fail_rename(monkeypatch, step: int, error: BaseException) -> list:
             raise error
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(aidstats.build.os, "replace", replace)
+    monkeypatch.setattr(aidstats.build.run.os, "replace", replace)
     return calls
 
 
@@ -60,7 +60,7 @@ def test_a_failed_rename_puts_the_previous_outputs_back(project_copy, monkeypatc
     calls = _fail_rename(monkeypatch, step, OSError(errno.ENOSPC, "No space left on device"))
 
     with pytest.raises(OSError) as caught:
-        aidstats.build.build(project_copy)
+        aidstats.build.run.build(project_copy)
 
     assert len(calls) >= step, "the build reached the swap"
     assert snapshot(project_copy) == before
@@ -81,7 +81,7 @@ def test_a_real_failure_of_the_last_rename_puts_the_old_clean_back(project_copy)
     entries = _entries(project_copy)
 
     with pytest.raises(OSError, match=r"Is a directory"):  # the cause, as the system gave it
-        aidstats.build.build(project_copy)
+        aidstats.build.run.build(project_copy)
 
     assert {p.name: p.read_bytes() for p in (project_copy / "clean").iterdir()} == clean_before
     assert _entries(project_copy) == entries
@@ -96,7 +96,7 @@ def test_a_first_build_that_fails_to_swap_leaves_no_outputs(tmp_path, monkeypatc
     _fail_rename(monkeypatch, step - 1, OSError(errno.EIO, "Input/output error"))
 
     with pytest.raises(OSError, match="Input/output error"):
-        aidstats.build.build(tmp_path)
+        aidstats.build.run.build(tmp_path)
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"], "no clean/, no datapackage.json, no staging folder"
 
@@ -108,7 +108,7 @@ def test_an_interrupt_during_the_swap_rolls_back_and_is_not_disguised(project_co
     _fail_rename(monkeypatch, 3, KeyboardInterrupt())
 
     with pytest.raises(KeyboardInterrupt):
-        aidstats.build.build(project_copy)
+        aidstats.build.run.build(project_copy)
 
     assert snapshot(project_copy) == before
     assert _entries(project_copy) == entries
@@ -116,7 +116,7 @@ def test_an_interrupt_during_the_swap_rolls_back_and_is_not_disguised(project_co
 
 def test_a_successful_build_replaces_both_outputs_and_leaves_no_staging(project_copy):
     _stale_outputs(project_copy)
-    aidstats.build.build(project_copy)
+    aidstats.build.run.build(project_copy)
     assert snapshot(project_copy) == snapshot(ROOT), "stale.txt gone, units.csv and datapackage.json rewritten"
     assert sorted(p.name for p in project_copy.iterdir()) == ["clean", "datapackage.json", "raw"]
 
@@ -126,14 +126,14 @@ def test_the_staging_folder_is_in_the_project_and_ignored_by_git(project_copy, m
     atomic); its name is one .gitignore ignores, so a build killed outright
     leaves nothing that shows up as a change."""
     seen = []
-    real_write_csv = aidstats.build.write_csv
+    real_write_csv = aidstats.build.run.write_csv
 
     def write_csv(table, path):
         seen.append(Path(path).parent.parent)
         real_write_csv(table, path)
 
-    monkeypatch.setattr(aidstats.build, "write_csv", write_csv)
-    aidstats.build.build(project_copy)
+    monkeypatch.setattr(aidstats.build.run, "write_csv", write_csv)
+    aidstats.build.run.build(project_copy)
 
     staging = seen[0]
     assert staging.parent == project_copy
@@ -167,7 +167,7 @@ def test_outputs_are_utf8_whatever_the_locale(project_copy):
     try:
         locale.setlocale(locale.LC_CTYPE, "C")
         assert locale.getpreferredencoding(False) != "UTF-8", "the test really runs in a non-UTF-8 locale"
-        aidstats.build.build(project_copy)
+        aidstats.build.run.build(project_copy)
     finally:
         locale.setlocale(locale.LC_CTYPE, saved)
     assert snapshot(project_copy) == before

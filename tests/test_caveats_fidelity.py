@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import aidstats
-from aidstats import derive
+from aidstats.build import derive
 
 # aid_deliveries as the build has typed it, cut down to what a caveat can name.
 DELIVERIES = pd.DataFrame(

@@ -13,8 +13,8 @@ import yaml
 from conftest import PAPER, ROOT
 
 import aidstats
-import aidstats.cite
-from aidstats.cite import citation_bibtex, citation_text, location
+import aidstats.publish.cite
+from aidstats.publish.cite import citation_bibtex, citation_text, location
 
 # The paper lies beside the project (../shared/source), as in CI; elsewhere its own check is skipped.
 PAPER_TEXT = PAPER.read_text(encoding="utf-8") if PAPER.is_file() else None
@@ -185,7 +185,7 @@ def test_bibtex_of_a_publication_has_no_archive():
 def test_bibtex_prints_special_characters_in_the_data_as_text(monkeypatch):
     """LaTeX typesets BibTeX fields: a brace, &, %, $, #, _, ~, ^ or \\ in a title must
     print as itself, and braces must stay balanced (BibTeX counts even an escaped one)."""
-    real_load = aidstats.cite.load
+    real_load = aidstats.publish.cite.load
 
     def load(name, *args, **kwargs):
         frame = real_load(name, *args, **kwargs)
@@ -193,7 +193,7 @@ def test_bibtex_prints_special_characters_in_the_data_as_text(monkeypatch):
             frame.loc[frame.source_id == "fn45", "title"] = "Report {draft & 50% $5 #3 a_b ~ x^2 \\ end"
         return frame
 
-    monkeypatch.setattr(aidstats.cite, "load", load)
+    monkeypatch.setattr(aidstats.publish.cite, "load", load)
     entry = citation_bibtex("railway_damage").split("\n\n")[-1]
     title = entry.splitlines()[1]
     assert title == (
@@ -254,12 +254,12 @@ def test_bibtex_gives_one_entry_per_document_however_often_it_is_cited():
     ],
 )
 def test_bibtex_names_are_family_then_given(printed, bibtex):
-    assert aidstats.cite.bibtex_names(printed) == bibtex
+    assert aidstats.publish.cite.bibtex_names(printed) == bibtex
 
 
 def test_footnotes_are_named_in_the_singular_or_the_plural():
-    assert aidstats.cite.footnotes_phrase([46]) == "footnote 46"
-    assert aidstats.cite.footnotes_phrase([48, 53]) == "footnotes 48, 53"
+    assert aidstats.publish.cite.footnotes_phrase([46]) == "footnote 46"
+    assert aidstats.publish.cite.footnotes_phrase([48, 53]) == "footnotes 48, 53"
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_footnotes_are_named_in_the_singular_or_the_plural():
     ],
 )
 def test_bibtex_names_keep_particles_with_the_family_name(printed, bibtex):
-    assert aidstats.cite.bibtex_names(printed) == bibtex
+    assert aidstats.publish.cite.bibtex_names(printed) == bibtex
 
 
 def _register(*rows):
@@ -281,9 +281,9 @@ def _register(*rows):
 
 def test_source_line_names_the_paper_and_an_ibid_of_a_publication():
     register = aidstats.load("sources")
-    assert aidstats.cite.source_line(register, "weathersby") == f"the paper: {PAPER_REF}"
+    assert aidstats.publish.cite.source_line(register, "weathersby") == f"the paper: {PAPER_REF}"
     # A repeat that prints its own full citation says which earlier footnote it repeats.
-    assert aidstats.cite.source_line(register, "fn53_2") == (
+    assert aidstats.publish.cite.source_line(register, "fn53_2") == (
         f"footnote 53: {FN48.removesuffix('.')} (the document of footnote 48, APRF, Fond 0102, Opis 7, Delo 54, Papka 30, Listy 77-92)"
     )
     # An "Ibid." of a publication, which has no archival location, names the publication's citation.
@@ -291,4 +291,4 @@ def test_source_line_names_the_paper_and_an_ibid_of_a_publication():
         {"source_id": "fn46", "kind": "publication", "footnote": 46, "citation": "K. W., “To Attack,” Bulletin 5: 9."},
         {"source_id": "fn47", "kind": "publication", "footnote": 47, "citation": "Ibid. p. 10.", "full_citation_id": "fn46"},
     )
-    assert aidstats.cite.source_line(made_up, "fn47") == "footnote 47 (Ibid. p. 10: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"
+    assert aidstats.publish.cite.source_line(made_up, "fn47") == "footnote 47 (Ibid. p. 10: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from conftest import run_cli, snapshot
 
-from aidstats import crosscheck
+from aidstats.build import crosscheck
 from aidstats.errors import InputProblem
-from aidstats.schemas import TABLES
+from aidstats.build.schemas import TABLES
 
 
 def frame(lines, **columns) -> pd.DataFrame:

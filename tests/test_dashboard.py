@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT, run_cli
 
 import aidstats
-from aidstats import dashboard, figures
-from aidstats.figures import CHARTS, caption
+from aidstats.web import dashboard, figures
+from aidstats.web.figures import CHARTS, caption
 
 MB = 1_000_000
 
@@ -100,7 +100,7 @@ def test_hover_names_the_source(dashboard_file):
 
 
 def test_hover_numbers_come_from_the_formatter():
-    # No d3 number formats left in a hover: every number is written by aidstats.numbers.
+    # No d3 number formats left in a hover: every number is written by aidstats.text.numbers.
     for name, chart in CHARTS.items():
         for trace in chart.make().data:
             assert not re.search(r"%\{[^}]*:", trace.hovertemplate), (name, trace.hovertemplate)
@@ -199,7 +199,7 @@ def test_the_wheel_carries_the_bundle_its_licence_and_the_dashboard_template(tmp
     (wheel,) = tmp_path.glob("aidstats-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
-        "aidstats/site_assets/vendor/plotly-cartesian.min.js",
-        "aidstats/site_assets/vendor/LICENSE-plotly.js.txt",
-        "aidstats/site_assets/templates/dashboard_page.html",  # .gitignore's "dashboard.html" would leave a template of that name out
+        "aidstats/web/assets/vendor/plotly-cartesian.min.js",
+        "aidstats/web/assets/vendor/LICENSE-plotly.js.txt",
+        "aidstats/web/assets/templates/dashboard_page.html",  # .gitignore's "dashboard.html" would leave a template of that name out
     } <= names

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from conftest import run_cli
 
-from aidstats import derive
+from aidstats.build import derive
 from aidstats.errors import InputProblem
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, run_cli
 from server import serve
 
-from aidstats.diff import DiffError, diff_packages, render_json, render_text
+from aidstats.remote.diff import DiffError, diff_packages, render_json, render_text
 from aidstats.loader import list_tables
 
 DONORS_OLD = "code,name\nCHN,China\nPOL,Poland\nROU,Romania\n"

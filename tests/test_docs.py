@@ -9,8 +9,9 @@ import yaml
 from conftest import ROOT
 
 import aidstats
-from aidstats import citation_files, metadata
-from aidstats.docs import (
+from aidstats import metadata
+from aidstats.publish import citation_files
+from aidstats.publish.readme import (
     CAVEATS_END,
     CAVEATS_START,
     CITE_END,
@@ -32,9 +33,9 @@ def setup_commands() -> list[str]:
 
 def test_readme_table_of_tables_is_current():
     generated = README[README.index(START) : README.index(END) + len(END)]
-    assert generated == tables_markdown(), "run: python -m aidstats.docs README.md"
+    assert generated == tables_markdown(), "run: python -m aidstats.publish.readme README.md"
     caveats = README[README.index(CAVEATS_START) : README.index(CAVEATS_END) + len(CAVEATS_END)]
-    assert caveats == caveats_markdown(), "run: python -m aidstats.docs README.md"
+    assert caveats == caveats_markdown(), "run: python -m aidstats.publish.readme README.md"
 
 
 def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
@@ -48,7 +49,7 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
 
 def test_readme_citation_is_the_packages():
     generated = README[README.index(CITE_START) : README.index(CITE_END) + len(CITE_END)]
-    assert generated == citation_markdown(), "run: python -m aidstats.docs README.md"
+    assert generated == citation_markdown(), "run: python -m aidstats.publish.readme README.md"
     # Written out by hand: what a reader copies from the README.
     assert (
         f"> aidstats contributors. aidstats: {metadata.TITLE}. Data package, version {aidstats.__version__}. "
@@ -59,7 +60,7 @@ def test_readme_citation_is_the_packages():
 
 def test_citation_cff_and_zenodo_json_are_current():
     for name, text in zip(citation_files.FILES, (citation_files.citation_cff(), citation_files.zenodo_json()), strict=True):
-        assert (ROOT / name).read_text(encoding="utf-8") == text, "run: python -m aidstats.citation_files"
+        assert (ROOT / name).read_text(encoding="utf-8") == text, "run: python -m aidstats.publish.citation_files"
 
 
 def test_zenodo_json_and_citation_cff_say_the_same():

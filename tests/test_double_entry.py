@@ -50,7 +50,7 @@ THEIR_COUNTS = {"rally", "country", "plant", "enterprise", "division"}
 
 
 def _their_number(printed: str) -> float | None:
-    from aidstats.printed import parse_printed
+    from aidstats.text.printed import parse_printed
 
     if not printed:
         return None

@@ -30,7 +30,7 @@ from server import closed_port, serve
 
 import aidstats
 from aidstats import metadata
-from aidstats.fetch import DownloadError, download, verify
+from aidstats.remote.fetch import DownloadError, download, verify
 
 PARQUET = "clean/mineral_exports.parquet"
 ARCHIVE = f"aidstats-data-{metadata.VERSION}.zip"
@@ -135,16 +135,16 @@ def test_archive_holds_the_package_docs_and_licences(release):
 
 
 def test_the_installed_registry_knows_the_sha256_of_a_fresh_archive(release):
-    from aidstats.release import known_hashes
+    from aidstats.publish.release import known_hashes
 
     assert known_hashes().get(ARCHIVE) == sha256(release / ARCHIVE), (
         "aidstats/registry.txt does not hold the sha256 of the archive the committed data make; "
-        "run `python -m aidstats.release` in the checkout to record it"
+        "run `python -m aidstats.publish.release` in the checkout to record it"
     )
 
 
 def test_build_archive_records_its_hash_in_the_registry_it_is_given(tmp_path):
-    from aidstats.release import build_archive, known_hashes
+    from aidstats.publish.release import build_archive, known_hashes
 
     registry = tmp_path / "registry.txt"
     registry.write_text(f"# a comment stays\naidstats-data-0.0.9.zip {'a' * 64}\n{ARCHIVE} {'b' * 64}\n")
@@ -157,7 +157,7 @@ def test_build_archive_records_its_hash_in_the_registry_it_is_given(tmp_path):
 
 
 def test_python_m_aidstats_release_builds_and_records(tmp_path, monkeypatch, capsys):
-    from aidstats import release
+    from aidstats.publish import release as release
 
     monkeypatch.setattr(release, "REGISTRY", tmp_path / "registry.txt")
     release.main(["--out", str(tmp_path / "out")])
@@ -167,7 +167,7 @@ def test_python_m_aidstats_release_builds_and_records(tmp_path, monkeypatch, cap
 
 
 def test_python_m_aidstats_release_names_what_is_missing(tmp_path, monkeypatch, capsys):
-    from aidstats import release
+    from aidstats.publish import release as release
 
     monkeypatch.setattr("aidstats.loader.data_root", lambda: tmp_path)
     with pytest.raises(SystemExit) as done:
@@ -208,7 +208,7 @@ def test_a_folder_holding_another_urls_copy_is_replaced(published, other, tmp_pa
 
 
 def test_the_same_url_again_uses_the_verified_copy_without_the_network(published, tmp_path, caplog):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     dest, log = tmp_path / "data", []
     with serve(published, log=log) as base:
@@ -228,7 +228,7 @@ def test_the_same_url_again_uses_the_verified_copy_without_the_network(published
 
 
 def test_force_downloads_again(published, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     log = []
     with serve(published, log=log) as base:
@@ -241,7 +241,7 @@ def test_force_downloads_again(published, tmp_path):
 
 @pytest.mark.parametrize("damage", ["change a byte", "delete a file", "edit the descriptor"])
 def test_a_damaged_cached_copy_is_not_used(published, damage):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     with serve(published) as base:
         folder = download(base + "datapackage.json")
@@ -284,7 +284,7 @@ def test_download_archive_and_validate_it_with_frictionless(release, tmp_path):
 
 
 def test_the_cache_keeps_one_folder_per_url_under_the_version(monkeypatch, tmp_path, published):
-    from aidstats.fetch import cache_dir, cache_folder
+    from aidstats.remote.fetch import cache_dir, cache_folder
 
     url = (published / "datapackage.json").as_uri()
     assert download(url) == tmp_path / "cache" / metadata.VERSION / hashlib.sha256(url.encode()).hexdigest()
@@ -296,7 +296,7 @@ def test_the_cache_keeps_one_folder_per_url_under_the_version(monkeypatch, tmp_p
 
 
 def test_each_file_is_given_thirty_seconds_by_default(published, tmp_path, monkeypatch):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     given, real = [], pooch.HTTPDownloader
     monkeypatch.setattr(pooch, "HTTPDownloader", lambda **options: (given.append(options["timeout"]), real(**options))[1])
@@ -317,7 +317,7 @@ def test_download_with_force_fetches_again(published, tmp_path):
 
 
 def test_a_copy_that_does_not_record_its_url_is_not_used(published, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     dest = tmp_path / "data"
     shutil.copytree(published, dest)  # a verified package, but nobody knows where from
@@ -330,7 +330,7 @@ def test_a_copy_that_does_not_record_its_url_is_not_used(published, tmp_path):
 
 
 def test_a_copy_with_two_missing_files_says_both(published, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     dest = tmp_path / "data"
     with serve(published) as base:
@@ -342,7 +342,7 @@ def test_a_copy_with_two_missing_files_says_both(published, tmp_path):
 
 
 def test_a_cached_copy_says_so(published, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     url = (published / "datapackage.json").as_uri()
     folder = download(url, tmp_path / "data")
@@ -408,7 +408,7 @@ def test_a_folder_that_cannot_be_written_is_named(published, tmp_path, monkeypat
     def refuse(**kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("aidstats.fetch.tempfile.mkdtemp", refuse)
+    monkeypatch.setattr("aidstats.remote.fetch.tempfile.mkdtemp", refuse)
     with pytest.raises(DownloadError) as err:
         download((published / "datapackage.json").as_uri(), tmp_path / "new" / "data")
     assert str(err.value).startswith(f"cannot write in {tmp_path} (Permission denied)") and err.value.kind == "local"
@@ -467,9 +467,10 @@ def test_verify_names_a_descriptor_it_cannot_use(tmp_path, text, problem):
 
 @pytest.mark.parametrize("path", ["", "a\\b.csv", "https://example.org/x.csv", "/etc/passwd", "../x.csv", "clean/../../x.csv"])
 def test_safe_path_refuses_what_could_leave_the_package(path):
-    from aidstats.fetch import safe_path
+    from aidstats.errors import PackageError
+    from aidstats.package import safe_path  # the one check, shared by download, diff and verify
 
-    with pytest.raises(DownloadError, match=re.escape(f"refused the path {path!r}")) as err:
+    with pytest.raises(PackageError, match=re.escape(f"refused the path {path!r}")) as err:
         safe_path(path)
     assert err.value.kind == "unsafe"
 
@@ -477,7 +478,7 @@ def test_safe_path_refuses_what_could_leave_the_package(path):
 def test_safe_path_keeps_a_path_inside_the_package():
     from pathlib import PurePosixPath
 
-    from aidstats.fetch import safe_path
+    from aidstats.remote.fetch import safe_path
 
     assert safe_path("clean/x.csv") == PurePosixPath("clean", "x.csv")
 
@@ -524,7 +525,7 @@ def test_load_from_a_path_without_a_package_names_it(tmp_path):
 
 
 def test_default_url_comes_from_the_environment(monkeypatch):
-    from aidstats.fetch import default_url
+    from aidstats.remote.fetch import default_url
 
     assert (
         default_url() == f"https://github.com/aidstats/aidstats/releases/download/v{metadata.VERSION}/aidstats-data-{metadata.VERSION}.zip"
@@ -544,11 +545,11 @@ def local_release(release, monkeypatch, tmp_path):
 
 
 def test_the_default_release_is_checked_against_the_installed_registry(local_release, monkeypatch, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     registry = tmp_path / "registry.txt"
     registry.write_text(f"{ARCHIVE} {sha256(local_release / ARCHIVE)}\n")
-    monkeypatch.setattr("aidstats.release.REGISTRY", registry)
+    monkeypatch.setattr("aidstats.package.REGISTRY", registry)
     (local_release / f"{ARCHIVE}.sha256").write_text("0" * 64)  # the registry wins over the server's word
     result = retrieve()
     assert f"matches the sha256 recorded for this release in aidstats {metadata.VERSION}" in result.message and verify(result.folder) == []
@@ -558,7 +559,7 @@ def test_a_default_release_unlike_the_registry_is_refused(local_release, monkeyp
     wrong = "f" * 64
     registry = tmp_path / "registry.txt"
     registry.write_text(f"{ARCHIVE} {wrong}\n")
-    monkeypatch.setattr("aidstats.release.REGISTRY", registry)
+    monkeypatch.setattr("aidstats.package.REGISTRY", registry)
     with pytest.raises(DownloadError) as err:
         download()
     message = str(err.value)
@@ -573,7 +574,7 @@ def test_a_default_release_unlike_the_registry_is_refused(local_release, monkeyp
 
 
 def test_the_published_sha256_beside_an_archive_is_used(release, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     log = []
     with serve(release, log=log) as base:
@@ -594,7 +595,7 @@ def test_an_archive_unlike_its_published_sha256_is_refused(release, tmp_path):
 
 
 def test_an_archive_without_a_published_sha256_is_checked_file_by_file(release, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     served = tmp_path / "served"
     shutil.copytree(release, served)
@@ -806,7 +807,7 @@ def test_a_missing_file_url_is_named(tmp_path):
 
 
 def test_a_file_url_archive_without_its_sha256_is_checked_file_by_file(release, tmp_path):
-    from aidstats.fetch import retrieve
+    from aidstats.remote.fetch import retrieve
 
     shutil.copy(release / ARCHIVE, tmp_path / ARCHIVE)  # no .sha256 beside it
     url = (tmp_path / ARCHIVE).as_uri()
@@ -853,7 +854,7 @@ def test_a_dest_that_is_a_file_is_refused(published, tmp_path):
 
 def test_files_are_staged_in_a_hidden_folder_beside_the_destination(published, tmp_path, monkeypatch):
     # Beside it, so moving in is a rename on one file system; hidden, so a listing does not show it meanwhile.
-    from aidstats import fetch
+    from aidstats.remote import fetch as fetch
 
     staged, move_in = [], fetch._move_in
     monkeypatch.setattr(fetch, "_move_in", lambda staging, *rest: (staged.append(staging), move_in(staging, *rest)))

@@ -19,9 +19,9 @@ import pytest
 from conftest import ROOT
 
 import aidstats
-from aidstats.build import build
-from aidstats.dashboard import write as write_dashboard
-from aidstats.docs import (
+from aidstats.build.run import build
+from aidstats.web.dashboard import write as write_dashboard
+from aidstats.publish.readme import (
     CAVEATS_END,
     CAVEATS_START,
     END,
@@ -32,8 +32,8 @@ from aidstats.docs import (
     tables_markdown,
     update_readme,
 )
-from aidstats.figures import CHARTS
-from aidstats.site import build_site
+from aidstats.web.figures import CHARTS
+from aidstats.web.site import build_site
 
 # What the issue names, each of which a careless renderer would run or style.
 ATTACKS = [
@@ -88,7 +88,7 @@ def _retype(raw: Path, source: str, table: str, changes: dict[str, str]) -> None
 
 
 def make_hostile_package(root: Path) -> Path:
-    """A copy of the project whose free text is ``HOSTILE``, built with ``aidstats.build.build``."""
+    """A copy of the project whose free text is ``HOSTILE``, built with ``aidstats.build.run.build``."""
     for name in ("raw", "clean"):
         shutil.copytree(ROOT / name, root / name)
     for name in ("datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff"):
@@ -169,14 +169,14 @@ def test_the_hostile_text_is_in_the_package(hostile):
 
 def test_charts_draw_the_given_package(hostile):
     """The charts' numbers come from the package they are given (1927 and 8,444 t there, 1928 and 8,443 t bundled)."""
-    from aidstats.figures import plan_fulfilment_chart, railway_losses
+    from aidstats.web.figures import plan_fulfilment_chart, railway_losses
 
     railway = [row for trace in railway_losses(source=hostile).data for row in trace.customdata if "1927" in row[0] or "1928" in row[0]]
     assert [list(row[:2]) for row in railway] == [["1927", "2410"]]
     minerals = [
         row for trace in plan_fulfilment_chart(source=hostile).data for y, row in zip(trace.y, trace.customdata, strict=True) if y == "lead"
     ]
-    assert [row[0] for row in minerals] == ["8,444 t"]  # delivered_t as aidstats.numbers writes it
+    assert [row[0] for row in minerals] == ["8,444 t"]  # delivered_t as aidstats.text.numbers writes it
 
 
 # -- the static site, in Chromium ---------------------------------------------------------------
@@ -279,7 +279,7 @@ def test_site_source_panel_and_hover_show_hostile_folio_as_typed(hostile_site, p
 
 
 def test_dashboard_shows_hostile_text_as_typed(hostile, hostile_dashboard, page):
-    from aidstats.figures import caption
+    from aidstats.web.figures import caption
 
     page.goto(hostile_dashboard.as_uri())
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000)
@@ -434,7 +434,7 @@ def test_the_shared_provenance_script_holds_the_passage_as_escaped_text(hostile_
     text = (hostile_site / "assets" / "provenance.js").read_text(encoding="utf-8")
     assert "</" not in text  # written as "<\/", so no text could end a script element should the file be inlined
     data = json.loads(text.removeprefix("window.aidstatsProvenance = ").rstrip().removesuffix(";"))
-    # The passage is HTML built by aidstats.passages.to_html: the hostile text in it is escaped, never markup.
+    # The passage is HTML built by aidstats.text.passages.to_html: the hostile text in it is escaped, never markup.
     html = next(value for value in data["passages"].values() if "is quoted:" in value)
     assert "<img" not in html and "<b>" not in html and "&lt;" in html
 

@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, run_cli
 
-from aidstats.export import FORMATS, heading
+from aidstats.publish.export import FORMATS
+from aidstats.publish.tables import heading
 from aidstats.loader import descriptor, list_tables, load, resource
 
 TABLES = list_tables(ROOT)
@@ -85,7 +86,7 @@ def test_about_gives_title_version_citation_licence_and_caveats(workbook):
     licence = package["licenses"][0]
     assert facts["Licence"] == f"{licence['title']} ({licence['path']})"
     assert facts["Description"] == package["description"]
-    from aidstats.workbook import READING
+    from aidstats.publish.workbook import READING
 
     assert facts["How to read"] == READING
     about = [row for row in workbook["About"].iter_rows(values_only=True)]
@@ -139,7 +140,7 @@ def test_computed_numbers_keep_the_general_format(workbook):
 
 
 def test_decimals_as_printed():
-    from aidstats.workbook import decimals
+    from aidstats.publish.workbook import decimals
 
     assert [decimals(p) for p in ["0.84", "52.70", "1,250,000", "two", "1.5 million units", "2.5 Thousand"]] == [2, 2, 0, 0, 0, 0]
 
@@ -232,7 +233,7 @@ def test_dta_values_and_value_labels_read_back(stata):
 
 
 def test_stata_names_fix_what_stata_refuses():
-    from aidstats.stata import stata_names
+    from aidstats.publish.stata import stata_names
 
     # Only ASCII letters, digits and _, which every Stata and R reader takes.
     assert stata_names(["prix_é"]) == {"prix_é": "prix__"}
@@ -245,7 +246,7 @@ def test_stata_names_fix_what_stata_refuses():
 
 
 def test_what_stata_cannot_take_as_is_is_renamed_cut_or_stored_long(monkeypatch, tmp_path):
-    from aidstats import export, stata
+    from aidstats.publish import export as export, stata
 
     title = "A table title of more than eighty characters, which is what Stata allows in a label"
     fields = [
@@ -274,7 +275,7 @@ def test_what_stata_cannot_take_as_is_is_renamed_cut_or_stored_long(monkeypatch,
 
 
 def test_a_label_of_eighty_characters_is_kept_whole(monkeypatch, tmp_path):
-    from aidstats import export, stata
+    from aidstats.publish import export as export, stata
 
     title = "x" * 80
     fields = [{"name": "a", "title": "A", "type": "integer"}]
@@ -310,9 +311,9 @@ def test_the_database_holds_every_table_with_its_keys(sqlite_export):
 
 
 def test_a_broken_foreign_key_stops_the_export_and_names_the_row(monkeypatch, tmp_path):
-    from aidstats import database, export
+    from aidstats.publish import database, export, tables
 
-    real = export.tables
+    real = tables.tables
 
     def with_a_stray_donor(root):
         everything = real(root)
@@ -335,9 +336,9 @@ def test_a_broken_foreign_key_stops_the_export_and_names_the_row(monkeypatch, tm
 
 
 def test_many_broken_keys_are_counted_not_all_listed(monkeypatch, tmp_path):
-    from aidstats import database, export
+    from aidstats.publish import database, export, tables
 
-    real = export.tables
+    real = tables.tables
 
     def every_unit_unknown(root):
         everything = real(root)
@@ -355,9 +356,9 @@ def test_many_broken_keys_are_counted_not_all_listed(monkeypatch, tmp_path):
 
 
 def test_five_broken_keys_are_all_listed(monkeypatch, tmp_path):
-    from aidstats import database, export
+    from aidstats.publish import database, export, tables
 
-    real = export.tables
+    real = tables.tables
 
     def five_units_unknown(root):
         everything = real(root)
@@ -373,16 +374,19 @@ def test_five_broken_keys_are_all_listed(monkeypatch, tmp_path):
     assert str(caught.value).count("names no row of units (unit)") == 5 and "more" not in str(caught.value)
 
 
-def test_a_stale_partial_database_is_replaced(tmp_path):
-    (tmp_path / "aidstats.db.part").write_bytes(b"left by an export that was killed")
+def test_a_file_named_like_a_partial_database_is_left_alone(tmp_path):
+    # Temporary files have names of their own (aidstats.package.output_file), so a file called
+    # aidstats.db.part is someone else's: it is neither used nor removed.
+    (tmp_path / "aidstats.db.part").write_bytes(b"not made by aidstats")
     _export("sqlite", tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["aidstats.db", "metadata.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aidstats.db", "aidstats.db.part", "metadata.json"]
+    assert (tmp_path / "aidstats.db.part").read_bytes() == b"not made by aidstats"
     with sqlite3.connect(tmp_path / "aidstats.db") as db:
         assert db.execute("SELECT count(*) FROM aid_deliveries").fetchone() == (84,)
 
 
 def test_a_broken_key_names_the_row_by_its_primary_key_in_key_order():
-    from aidstats.database import _broken
+    from aidstats.publish.database import _broken
 
     db = sqlite3.connect(":memory:")
     db.execute("PRAGMA foreign_keys = ON")
@@ -422,7 +426,7 @@ def test_datasette_metadata_comes_from_the_descriptor(sqlite_export):
 
 def test_a_package_with_only_what_frictionless_requires_still_exports():
     """Titles, descriptions, constraints and sources are optional in a Table Schema; the name is used instead."""
-    from aidstats.database import create_statement, datasette_metadata, facets
+    from aidstats.publish.database import create_statement, datasette_metadata, facets
 
     fields = [{"name": "code", "type": "string"}, {"name": "n", "type": "number", "unitField": "u"}, {"name": "u", "type": "string"}]
     schema = {"fields": fields, "primaryKey": ["code"]}
@@ -452,7 +456,7 @@ def test_a_package_with_only_what_frictionless_requires_still_exports():
 
 
 def test_a_name_with_a_double_quote_is_quoted_for_sql():
-    from aidstats.database import _quote
+    from aidstats.publish.database import _quote
 
     assert _quote('say "when"') == '"say ""when"""'
 
@@ -521,7 +525,7 @@ def test_a_live_datasette_serves_rows_facets_and_labels(sqlite_export):
 def test_write_exports_describes_each_file_with_its_size_and_hash(tmp_path):
     import hashlib
 
-    from aidstats.export import write_exports
+    from aidstats.publish.export import write_exports
 
     files = write_exports(tmp_path, ROOT)
     assert [(f.format, f.path.relative_to(tmp_path).as_posix()) for f in files][:2] == [
@@ -536,7 +540,7 @@ def test_write_exports_describes_each_file_with_its_size_and_hash(tmp_path):
 def test_the_release_archive_holds_the_exports(tmp_path):
     import zipfile
 
-    from aidstats.release import build_archive
+    from aidstats.publish.release import build_archive
 
     path, _ = build_archive(ROOT, tmp_path)
     with zipfile.ZipFile(path) as archive:
@@ -561,7 +565,7 @@ def test_a_command_needing_openpyxl_names_the_export_extra(monkeypatch, tmp_path
 
 
 def test_from_python_the_message_names_the_function(monkeypatch, tmp_path):
-    from aidstats.export import export
+    from aidstats.publish.export import export
     from aidstats.extras import MissingExtra
 
     monkeypatch.setitem(sys.modules, "openpyxl", None)
@@ -614,7 +618,7 @@ def test_every_format_follows_the_package_given(other_package, tmp_path):
         assert reader.time_stamp == "06 May 2030 00:00"
     meta = json.loads((tmp_path / "sqlite" / "metadata.json").read_text(encoding="utf-8"))
     assert meta["title"] == "A package of another title"
-    from aidstats.export import write_exports
+    from aidstats.publish.export import write_exports
 
     made = {f.path.name: f.path for f in write_exports(tmp_path / "all", other_package)}
     assert json.loads(made["metadata.json"].read_text(encoding="utf-8"))["title"] == "A package of another title"
@@ -631,7 +635,7 @@ def test_every_zip_entry_of_the_workbook_carries_the_package_date(tmp_path):
 
 
 def test_an_unknown_format_from_python_says_which_there_are(tmp_path):
-    from aidstats.export import export
+    from aidstats.publish.export import export
 
     with pytest.raises(ValueError, match=r"^no export format 'csv'; expected one of: xlsx, stata, sqlite$"):
         export("csv", tmp_path / "out")
@@ -643,13 +647,13 @@ def test_control_characters_that_xml_cannot_hold_are_shown_as_symbols(monkeypatc
     Unicode control picture (U+2400 + its code) rather than failing the export or vanishing."""
     import openpyxl
 
-    from aidstats import export, workbook
+    from aidstats.publish import export, tables, workbook
 
     path = project_copy / "datapackage.json"
     package = json.loads(path.read_text(encoding="utf-8"))
     package["title"] = "A title\x01"
     path.write_text(json.dumps(package), encoding="utf-8")
-    real = export.tables
+    real = tables.tables
 
     def hostile(root):
         everything = real(root)

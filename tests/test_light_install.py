@@ -101,8 +101,8 @@ def test_every_library_aidstats_imports_is_a_dependency_or_in_an_extra():
 def test_require_names_the_first_missing_library_and_its_extra(monkeypatch):
     block(monkeypatch, "frictionless")
     with pytest.raises(MissingExtra) as caught:
-        require("build", "aidstats.build.build()")
-    assert str(caught.value) == 'aidstats.build.build() needs frictionless: pip install "aidstats[build]"'
+        require("build", "aidstats.build.run.build()")
+    assert str(caught.value) == 'aidstats.build.run.build() needs frictionless: pip install "aidstats[build]"'
     assert (caught.value.name, caught.value.extra) == ("frictionless", "build")
     assert isinstance(caught.value, ImportError), "code that catches ImportError still catches it"
 
@@ -130,8 +130,8 @@ def test_require_passes_when_the_extra_is_installed(extra):
 
 
 def test_missing_extra_maps_a_submodule_to_its_library():
-    found = missing_extra(ModuleNotFoundError("No module named 'plotly'", name="plotly.express"), "aidstats.figures")
-    assert str(found) == 'aidstats.figures needs plotly: pip install "aidstats[viz]"'
+    found = missing_extra(ModuleNotFoundError("No module named 'plotly'", name="plotly.express"), "aidstats.web.figures")
+    assert str(found) == 'aidstats.web.figures needs plotly: pip install "aidstats[viz]"'
     assert (found.name, found.extra) == ("plotly", "viz")
 
 
@@ -189,7 +189,7 @@ def test_a_missing_library_that_no_extra_brings_is_not_disguised(monkeypatch):
     def broken(*args, **kwargs):
         raise ModuleNotFoundError("No module named 'narwhals'", name="narwhals")
 
-    monkeypatch.setattr("aidstats.dashboard.write", broken)
+    monkeypatch.setattr("aidstats.web.dashboard.write", broken)
     result = run_cli("dashboard", "-o", str(ROOT / "never-written.html"))
     assert isinstance(result.exception, ModuleNotFoundError) and result.exception.name == "narwhals"
 

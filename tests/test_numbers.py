@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import aidstats
 from aidstats.loader import resource
-from aidstats.numbers import DIGITS, Shown, format_frame, format_number, format_value, header, kind, with_unit
+from aidstats.text.numbers import DIGITS, Shown, format_frame, format_number, format_value, header, kind, with_unit
 
 YEAR = {"name": "year", "type": "integer"}
 SEQ = {"name": "seq", "type": "integer"}

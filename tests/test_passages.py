@@ -1,4 +1,4 @@
-"""aidstats.passages: the paper's footnote markup read as marks and footnotes, never shown raw."""
+"""aidstats.text.passages: the paper's footnote markup read as marks and footnotes, never shown raw."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from aidstats.passages import Footnote, Passage, footnotes, has_markup, parse, plain_text, to_html
+from aidstats.text.passages import Footnote, Passage, footnotes, has_markup, parse, plain_text, to_html
 
 RAW_MARKUP = re.compile(r"\[footnoteRef:\d+\]|\[\d+:")
 PARAGRAPHS = [

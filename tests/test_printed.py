@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from aidstats.printed import NotANumber, decimals, parse_printed
+from aidstats.text.printed import NotANumber, decimals, parse_printed
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aidstats.errors import BuildError, show
-from aidstats.rawcsv import read_raw_csv
+from aidstats.build.rawcsv import read_raw_csv
 
 COLUMNS = ["a", "b"]
 QUOTE_RULE = 'a double quote only inside a value wrapped in double quotes, written twice there ("")'
@@ -276,7 +276,7 @@ def test_a_bad_byte_at_the_start_of_a_field_is_placed_in_that_field(tmp_path):
 
 def test_rows_read_in_chunks_keep_their_lines_and_order(tmp_path, monkeypatch):
     """Large files are made into a frame a few rows at a time; the seams must not show."""
-    monkeypatch.setattr("aidstats.rawcsv.CHUNK", 2)
+    monkeypatch.setattr("aidstats.build.rawcsv.CHUNK", 2)
     frame = read(tmp_path, b"a,b\n1,x\n2,\n3,z\n4,w\n5,v\n")
     assert rows(frame) == {2: ["1", "x"], 3: ["2", None], 4: ["3", "z"], 5: ["4", "w"], 6: ["5", "v"]}
     assert rows(read(tmp_path, b"a,b\n1,x\n2,y\n")) == {2: ["1", "x"], 3: ["2", "y"]}  # exactly one full chunk

@@ -23,8 +23,8 @@ import yaml
 
 import aidstats
 from aidstats import metadata
-from aidstats.fetch import release_url
-from aidstats.release import known_hashes
+from aidstats.remote.fetch import release_url
+from aidstats.publish.release import known_hashes
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
@@ -192,7 +192,7 @@ def test_two_assets_with_one_name_stop_the_release(workflow, tmp_path):
 def test_the_archive_must_match_the_registry(workflow, tmp_path):
     registry_step = step(workflow["jobs"]["build"], "registry")["run"]
     recorded = known_hashes().get(ARCHIVE)
-    assert recorded, f"aidstats/registry.txt records no sha256 for {ARCHIVE}; run python -m aidstats.release"
+    assert recorded, f"aidstats/registry.txt records no sha256 for {ARCHIVE}; run python -m aidstats.publish.release"
     (tmp_path / "dist").mkdir()
     sha_file = tmp_path / "dist" / f"{ARCHIVE}.sha256"
     sha_file.write_text(f"{recorded}  {ARCHIVE}\n", encoding="utf-8")

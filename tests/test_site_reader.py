@@ -278,8 +278,8 @@ def test_a_package_without_passages_still_shows_each_quote(tmp_path, page):
     """A package published before the passages table (``aidstats site`` reads whatever package it is given)."""
     from conftest import ROOT
 
-    from aidstats.release import release_members
-    from aidstats.site import build_site
+    from aidstats.publish.release import release_members
+    from aidstats.web.site import build_site
 
     root = tmp_path / "package"
     for member in release_members(ROOT):

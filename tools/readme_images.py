@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import launch, new_offline_page, offline_page  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from aidstats.dashboard import write  # noqa: E402
-from aidstats.figures import CHARTS  # noqa: E402
-from aidstats.site import build_site  # noqa: E402
+from aidstats.web.dashboard import write  # noqa: E402
+from aidstats.web.figures import CHARTS  # noqa: E402
+from aidstats.web.site import build_site  # noqa: E402
 
 
 def main(out: Path = ROOT / "docs" / "img") -> None:

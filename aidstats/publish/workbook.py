@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .export import created, heading, tables, unit_note
-from .extras import require
-from .loader import descriptor
+from aidstats.extras import require
+from aidstats.loader import descriptor
+from aidstats.package import output_file
+from aidstats.publish.tables import created, heading, tables, unit_note
 
 WORKBOOK = "aidstats.xlsx"
 WIDEST, WRAP_FROM = 60, 50  # characters: a column's greatest width; text longer than this is wrapped
@@ -55,13 +56,11 @@ def write_workbook(root: Path, out: Path) -> list[Path]:
     # ExcelWriter rather than Workbook.save, which stamps the properties with the current time.
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     path = out / WORKBOOK
-    partial = path.with_suffix(".xlsx.part")
-    with zipfile.ZipFile(buffer) as written, zipfile.ZipFile(partial, "w") as fixed:
+    with zipfile.ZipFile(buffer) as written, output_file(path) as partial, zipfile.ZipFile(partial, "w") as fixed:
         for info in written.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             fixed.writestr(entry, written.read(info), compresslevel=9)
-    partial.replace(path)
     return [path]
 
 

@@ -20,11 +20,12 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.parquet as pq
 
-from . import crosscheck, derive
-from .descriptor import package_descriptor
-from .errors import BuildError, InputProblem, show
-from .rawcsv import read_raw_csv
-from .schemas import TABLES, Table, raw_columns
+from aidstats.build import crosscheck
+from aidstats.build import derive
+from aidstats.build.descriptor import package_descriptor
+from aidstats.errors import BuildError, InputProblem, show
+from aidstats.build.rawcsv import read_raw_csv
+from aidstats.build.schemas import TABLES, Table, raw_columns
 
 
 def read_source_text(root: Path) -> dict[str, str]:
@@ -210,7 +211,7 @@ def _check_in_words(check: pa.Check) -> str:
 
 
 def _pattern_in_words(pattern: str) -> str:
-    from .schemas import PRINTED_NUMBER
+    from aidstats.build.schemas import PRINTED_NUMBER
 
     known = {
         PRINTED_NUMBER: "a number as printed, such as 5,346 or 1928 or 0.84",

@@ -3,7 +3,7 @@
 GitHub reads CITATION.cff ("Cite this repository"), Zenodo reads .zenodo.json
 when a release is archived and given a DOI.  Both are generated here from the
 one set of facts the package, the README and ``aidstats cite`` use, so they
-cannot disagree.  ``python -m aidstats.citation_files`` rewrites them; a test
+cannot disagree.  ``python -m aidstats.publish.citation_files`` rewrites them; a test
 fails when either is out of date.
 """
 
@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import metadata
+from aidstats import metadata
 
 FILES = ("CITATION.cff", ".zenodo.json")
 _MESSAGE = "If you use these data, please cite the data package and the study the figures come from."

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import BuildError, InputProblem, show
+from aidstats.errors import BuildError, InputProblem, show
 
 HEADER = "(header)"
 BOM = b"\xef\xbb\xbf"

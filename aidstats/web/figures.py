@@ -7,7 +7,7 @@ site draw their charts through it.
 Nothing in a title, caption or hover is typed here: periods, years, places,
 footnotes, documents and figures are read from the tables (and the
 sources table) each time, and every number is written by
-:mod:`aidstats.numbers`, the formatter the site and ``aidstats show`` use.
+:mod:`aidstats.text.numbers`, the formatter the site and ``aidstats show`` use.
 
 Plotly reads the text of labels, legends and hovers as a small subset of
 HTML (``<b>``, ``<br>``, ``<a href>``, entities), so every text that comes
@@ -16,7 +16,7 @@ Each chart reads the bundled package, or the package folder (or URL) given
 as ``source``.
 
 The pages draw the charts with plotly.js's partial "cartesian" bundle,
-shipped in ``site_assets/vendor`` (see :func:`plotly_js`).
+shipped in ``aidstats/web/assets/vendor`` (see :func:`plotly_js`).
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from .cite import location
-from .loader import list_tables, load, package_root, resource
-from .numbers import DIGITS, format_number, format_value
-from .summaries import per_donor, plan_fulfilment
+from aidstats.loader import list_tables, load, package_root, resource
+from aidstats.publish.cite import location
+from aidstats.summaries import per_donor, plan_fulfilment
+from aidstats.text.numbers import DIGITS, format_number, format_value
 
 TEMPLATE = "plotly_white"
-BUNDLE = Path(__file__).resolve().parent / "site_assets" / "vendor" / "plotly-cartesian.min.js"
+BUNDLE = Path(__file__).resolve().parent / "assets" / "vendor" / "plotly-cartesian.min.js"
 
 
 def plain(text) -> str:
@@ -332,7 +332,7 @@ def chart_html(name: str, source: str | Path | None = None) -> str:
 
 
 def plotly_js_version(text: str | None = None) -> str:
-    """The version in the banner of a plotly.js bundle (by default, the bundle shipped in ``site_assets/vendor``)."""
+    """The version in the banner of a plotly.js bundle (by default, the bundle shipped in ``aidstats/web/assets/vendor``)."""
     text = BUNDLE.read_text(encoding="utf-8")[:300] if text is None else text[:300]
     found = re.search(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+\S*)", text)
     if found is None:
@@ -341,7 +341,7 @@ def plotly_js_version(text: str | None = None) -> str:
 
 
 def plotly_js() -> str:
-    """The plotly.js the pages embed or ship: the partial bundle in ``site_assets/vendor``.
+    """The plotly.js the pages embed or ship: the partial bundle in ``aidstats/web/assets/vendor``.
 
     Figures must be drawn by the plotly.js version the installed plotly
     writes them for.  If the installed plotly bundles another version than

@@ -11,17 +11,16 @@ Four independent checks, each reported separately:
 
 from __future__ import annotations
 
-import json
 import tempfile
+from copy import deepcopy
 from pathlib import Path
 
 import pandera.pandas as pa
 import pyarrow.parquet as pq
 
-from .build import build_tables, write_outputs
-from .descriptor import PARQUET_SUFFIX
-from .fetch import verify
-from .schemas import TABLES
+from aidstats.build.run import build_tables, write_outputs
+from aidstats.build.schemas import TABLES
+from aidstats.package import PARQUET_SUFFIX, read_descriptor, verify
 
 
 def validate_package(root: Path) -> list[str]:
@@ -29,7 +28,7 @@ def validate_package(root: Path) -> list[str]:
     committed = root / "datapackage.json"
     if not committed.is_file():
         return [f"{committed} does not exist; run 'aidstats build'"]
-    descriptor = json.loads(committed.read_text(encoding="utf-8"))
+    descriptor = read_descriptor(root)
     failures = _matches_fresh_build(root, descriptor)
     failures += verify(root)  # the same size and sha256 check a download gets
     failures += _pandera(root)
@@ -52,14 +51,14 @@ def _matches_fresh_build(root: Path, descriptor: dict) -> list[str]:
                     failures.append(f"{rel} differs from a fresh build of raw/; run 'aidstats build'")
                 elif suffix == "parquet" and not pq.read_table(root / rel).equals(pq.read_table(fresh / rel)):
                     failures.append(f"{rel} holds other data than a fresh build of raw/; run 'aidstats build'")
-        expected = json.loads((fresh / "datapackage.json").read_text(encoding="utf-8"))
+        expected = read_descriptor(fresh)
         if _without_parquet_facts(descriptor) != _without_parquet_facts(expected):
             failures.append("datapackage.json differs from a fresh build of raw/ (beyond Parquet sizes and hashes); run 'aidstats build'")
     return failures
 
 
 def _without_parquet_facts(descriptor: dict) -> dict:
-    copy = json.loads(json.dumps(descriptor))
+    copy = deepcopy(descriptor)
     for resource in copy["resources"]:
         if resource["name"].endswith(PARQUET_SUFFIX):
             resource.pop("bytes", None)

@@ -8,13 +8,13 @@ facets (their state in the URL), then the table (sortable; each row linkable
 as ``<table>.html#row-<key>``, see :func:`row_id`), then its charts, sources,
 columns, caveats and downloads.  Selecting a row opens a panel with the
 quote it came from, highlighted in its passage of the paper (footnote marks
-and footnotes rendered by :mod:`aidstats.passages`), the document the
+and footnotes rendered by :mod:`aidstats.text.passages`), the document the
 footnote cites, a link to the row and a plain-text citation of it.
 
 Plain HTML, CSS and one script; plotly.js, the charts' figures and the
 passages are each shipped once in assets/; no CDN, no server code.  Every
-number is written by :mod:`aidstats.numbers`.  The pages are Jinja2 templates
-(``site_assets/templates``) with autoescaping on, so text from the data is
+number is written by :mod:`aidstats.text.numbers`.  The pages are Jinja2 templates
+(``web/assets/templates``) with autoescaping on, so text from the data is
 always text: never markup, never script.
 """
 
@@ -29,10 +29,10 @@ from urllib.parse import quote as percent_encode
 
 import pandas as pd
 
-from .cite import location, source_line
-from .loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
-from .numbers import format_value, header
-from .release import build_archive
+from aidstats.loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
+from aidstats.publish.cite import location, source_line
+from aidstats.publish.release import build_archive
+from aidstats.text.numbers import format_value, header
 
 # The charts shown on each table's page (the home page shows them all).
 TABLE_CHARTS = {
@@ -44,7 +44,7 @@ NUMERIC = {"integer", "number"}
 
 
 def render_template(template: str, **context) -> str:
-    """Render one of the templates in ``aidstats/site_assets/templates`` with autoescaping on.
+    """Render one of the templates in ``aidstats/web/assets/templates`` with autoescaping on.
 
     Parameters
     ----------
@@ -67,7 +67,7 @@ def _environment():
     from jinja2 import Environment, PackageLoader
 
     environment = Environment(
-        loader=PackageLoader("aidstats", "site_assets/templates"),
+        loader=PackageLoader("aidstats.web", "assets/templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -131,7 +131,7 @@ def _write_provenance(out: Path, passages: dict[str, str], sources: dict) -> Non
     """
     import json
 
-    from .passages import footnotes, to_html
+    from aidstats.text.passages import footnotes, to_html
 
     notes = footnotes(passages.values())
     data = {"passages": {pid: str(to_html(text, notes)) for pid, text in passages.items()}, "sources": sources}
@@ -141,7 +141,7 @@ def _write_provenance(out: Path, passages: dict[str, str], sources: dict) -> Non
 
 
 def _charts(names: list[str], root: Path) -> list[dict]:
-    from .figures import caption
+    from aidstats.web.figures import caption
 
     return [{"name": name, "caption": caption(name, root)} for name in names]
 
@@ -150,7 +150,7 @@ def _write_charts(out: Path, root: Path) -> None:
     """Each chart's figure once, as ``assets/chart-<name>.js``, for every page that shows it (site.js draws it)."""
     import json
 
-    from .figures import CHARTS
+    from aidstats.web.figures import CHARTS
 
     for name, chart in CHARTS.items():
         # Plotly's JSON of the figure, read back so it is written compactly and in a fixed key order.
@@ -181,7 +181,7 @@ def _cell(value, field: dict) -> dict:
     A number sorts by ``full`` or ``text`` read as a number (site.js drops the
     thousands separators), so no second copy of each value is written.
     """
-    from .passages import has_markup, to_html
+    from aidstats.text.passages import has_markup, to_html
 
     shown = format_value(value, field)
     return {
@@ -303,8 +303,8 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
 
 def home_page(root: Path, package: dict, archive: Path, digest: str, exports: list | None = None) -> str:
     """The home page of the package in ``root``, as HTML; ``exports`` are the files of ``aidstats export``
-    written beside it (:class:`aidstats.export.ExportFile`, their paths relative to the site)."""
-    from .figures import CHARTS
+    written beside it (:class:`aidstats.publish.export.ExportFile`, their paths relative to the site)."""
+    from aidstats.web.figures import CHARTS
 
     tables = list_tables(root)
     table_resources = [r for r in package["resources"] if r["name"] in tables]
@@ -345,7 +345,7 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     Path
         ``out``.
     """
-    from .figures import BUNDLE, plotly_js
+    from aidstats.web.figures import BUNDLE, plotly_js
 
     root = Path(root) if root else data_root()
     package = descriptor(root)
@@ -357,7 +357,7 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     (out / "assets" / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
     shutil.copyfile(BUNDLE.parent / "LICENSE-plotly.js.txt", out / "assets" / "LICENSE-plotly.js.txt")
     for asset in ("site.js", "site.css"):
-        (out / "assets" / asset).write_bytes(resources.files("aidstats").joinpath("site_assets", asset).read_bytes())
+        (out / "assets" / asset).write_bytes(resources.files("aidstats.web").joinpath("assets", asset).read_bytes())
     (out / "data" / "clean").mkdir(parents=True)
     shutil.copyfile(root / "datapackage.json", out / "data" / "datapackage.json")
     for resource in package["resources"]:
@@ -368,7 +368,7 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     _write_provenance(out, passages, sources)
     for name in list_tables(root):
         (out / f"{name}.html").write_text(table_page(name, root, package, passages, sources), encoding="utf-8")
-    from .export import write_exports
+    from aidstats.publish.export import write_exports
 
     exports = [e._replace(path=e.path.relative_to(out)) for e in write_exports(out / "exports", root)]
     (out / "index.html").write_text(home_page(root, package, archive, digest, exports), encoding="utf-8")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import metadata
-from .loader import load, resource
+from aidstats import metadata
+from aidstats.loader import load, resource
+from aidstats.text.citation import location, source_line
+
+__all__ = ["bibtex_names", "citation_bibtex", "citation_text", "footnotes_phrase", "location", "source_line"]
 
 
 def _documents(name: str) -> pd.DataFrame:
@@ -18,49 +21,6 @@ def _documents(name: str) -> pd.DataFrame:
     sources = load("sources")
     cited = [s["path"].partition("#")[2] for s in resource(name).get("sources", [])]
     return sources[sources["source_id"].isin(cited) & (sources["kind"] != "paper")]
-
-
-def location(row) -> str:
-    """'AVPRF, Fond 0102, Opis 7, …' from a row of the sources table ('' where the footnote prints none)."""
-    parts = [row.archive] + [
-        f"{label} {getattr(row, field)}"
-        for label, field in [("Fond", "fond"), ("Opis", "opis"), ("Delo", "delo"), ("Por.", "por"), ("Papka", "papka"), ("Listy", "listy")]
-        if pd.notna(getattr(row, field))
-    ]
-    return ", ".join(p for p in parts if pd.notna(p))
-
-
-def source_line(register: pd.DataFrame, source_id: str) -> str:
-    """One line naming a source as the paper cites it, with the full citation an "Ibid." stands for.
-
-    Parameters
-    ----------
-    register
-        The sources table (as ``aidstats.load("sources")`` returns it).
-    source_id
-        A row of it.
-
-    Returns
-    -------
-    str
-        For a full citation, ``"footnote 45: <citation as printed>"``; for an "Ibid." or a repeat,
-        the footnote it leads to as well, e.g. ``"footnote 31 (Ibid.: footnote 29, APRF, Fond 45,
-        Opis 1, Delo 329, Listy 54-72)"``; for the paper itself, ``"the paper: <reference>"``.
-    """
-    rows = register.set_index("source_id")
-    row = rows.loc[source_id]
-    if row["kind"] == "paper":
-        return f"the paper: {row['citation']}"
-    own = f"footnote {row['footnote']}"
-    if pd.isna(row["full_citation_id"]):
-        return f"{own}: {row['citation']}"
-    full = rows.loc[row["full_citation_id"]]
-    where = location(full) or full["citation"]
-    full_line = f"footnote {full['footnote']}, {where}"
-    if row["citation"].startswith("Ibid"):
-        printed = row["citation"] if row["citation"] == "Ibid." else row["citation"].rstrip(". ")
-        return f"{own} ({printed}: {full_line})"
-    return f"{own}: {row['citation']} (the document of {full_line})"
 
 
 def citation_text(name: str | None = None) -> str:

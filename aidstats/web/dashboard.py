@@ -1,6 +1,6 @@
 """One self-contained HTML page with every chart, the citation and the caveats.
 
-plotly.js (the partial bundle shipped in ``site_assets/vendor``, with its
+plotly.js (the partial bundle shipped in ``aidstats/web/assets/vendor``, with its
 licence) is embedded once in the page, not once per chart, so the file works
 offline; ``cdn=True`` links the plotly.js the installed plotly bundles from
 the plotly CDN instead, for a small file that needs the network.  The page is
@@ -12,14 +12,13 @@ the converted text's markup.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from .figures import BUNDLE, CHARTS, caption, chart_html, plotly_cdn_url, plotly_js, plotly_js_version
-from .loader import descriptor, load
-from .passages import to_html
-from .site import render_template
+from aidstats.loader import descriptor, load
+from aidstats.package import check_output_file, write_text
+from aidstats.text.passages import to_html
+from aidstats.web.figures import BUNDLE, CHARTS, caption, chart_html, plotly_cdn_url, plotly_js, plotly_js_version
+from aidstats.web.site import render_template
 
 LICENSE = BUNDLE.parent / "LICENSE-plotly.js.txt"
 
@@ -58,23 +57,10 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
 def write(path: Path, cdn: bool = False, root: Path | None = None) -> Path:
     """Write the dashboard of the package in ``root`` (default: the bundled one) to ``path``; return ``path``.
 
-    The page is rendered in full first, then written to a temporary file
-    beside ``path`` and moved onto it, so ``path`` holds either the old page
-    or the whole new one, never a part, and a failure leaves no temporary
-    file behind.
+    The page is rendered in full first, then written by :func:`aidstats.package.write_text`:
+    ``path`` holds either the old page or the whole new one, never a part; a failure leaves no
+    temporary file behind; and a ``path`` that is not a regular file (a link, a pipe, a device)
+    is refused before anything is rendered.
     """
-    path = Path(path)
-    text = render(cdn, root)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        # mkstemp makes the file private (0600); give the page the mode a plain write would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    check_output_file(path)
+    return write_text(path, render(cdn, root))

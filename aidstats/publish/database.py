@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .export import ExportError, tables, unit_note
-from .loader import descriptor
+from aidstats.errors import ExportError
+from aidstats.loader import descriptor
+from aidstats.package import check_output_file, output_file, write_text
+from aidstats.publish.tables import tables, unit_note
 
 SHOWN = 5  # broken foreign keys listed in an error; the rest are counted
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}  # anything else is TEXT
@@ -77,7 +79,7 @@ def write_sqlite(root: Path, out: Path) -> list[Path]:
 
     Raises
     ------
-    aidstats.export.ExportError
+    aidstats.publish.export.ExportError
         If a foreign key names no row (the first few are listed); nothing is written then.
     """
     everything = tables(root)
@@ -87,8 +89,14 @@ def write_sqlite(root: Path, out: Path) -> list[Path]:
         for _, table, other in _keys(meta, primary_keys):
             if other != primary_keys[table] and other not in referenced[table]:
                 referenced[table].append(other)
-    path, partial = out / "aidstats.db", out / "aidstats.db.part"
-    partial.unlink(missing_ok=True)
+    path, metadata = check_output_file(out / "aidstats.db"), check_output_file(out / "metadata.json")
+    with output_file(path) as partial:
+        _write_database(partial, path, everything, primary_keys, referenced)
+    write_text(metadata, json.dumps(datasette_metadata(root, everything), indent=2, ensure_ascii=False) + "\n")
+    return [path, metadata]
+
+
+def _write_database(partial: Path, path: Path, everything, primary_keys: dict, referenced: dict) -> None:
     db = sqlite3.connect(partial, isolation_level=None)  # transactions opened and closed below, explicitly
     try:
         db.execute("BEGIN")
@@ -105,15 +113,8 @@ def write_sqlite(root: Path, out: Path) -> list[Path]:
             more = [f"and {len(broken) - SHOWN} more"] if len(broken) > SHOWN else []
             raise ExportError(f"cannot write {path}: " + "; ".join([*(_broken(db, *row) for row in broken[:SHOWN]), *more]))
         db.execute("COMMIT")
-    except BaseException:
-        db.close()
-        partial.unlink(missing_ok=True)  # nothing half-written is left behind
-        raise
-    db.close()
-    partial.replace(path)
-    metadata = out / "metadata.json"
-    metadata.write_text(json.dumps(datasette_metadata(root, everything), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return [path, metadata]
+    finally:
+        db.close()  # output_file removes the partial database if anything above failed
 
 
 def _broken(db: sqlite3.Connection, table: str, rowid: int, parent: str, key: int) -> str:

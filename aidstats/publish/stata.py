@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .export import created, heading, tables
+from aidstats.package import check_output_file, output_file, write_text
+from aidstats.publish.tables import created, heading, tables
 
 # Stata's limits: 32 characters in a name, 80 in a dataset or variable label.
 STATA_NAME, STATA_LABEL = 32, 80
@@ -61,7 +62,11 @@ def write_stata(root: Path, out: Path) -> list[Path]:
     file is not written.
     """
     written, renamed = [], []
-    for name, meta, frame in tables(root):
+    everything = tables(root)
+    for name, _, _ in everything:  # every target checked before the first file is written
+        check_output_file(out / f"{name}.dta")
+    check_output_file(out / "renamed.csv")
+    for name, meta, frame in everything:
         fields = meta["schema"]["fields"]
         names = stata_names(list(frame.columns))
         renamed += [(name, column, new) for column, new in names.items() if column != new]
@@ -70,11 +75,11 @@ def write_stata(root: Path, out: Path) -> list[Path]:
         # longer than a str's 2,045 bytes as a strL.
         data = frame.rename(columns=names)
         path = out / f"{name}.dta"
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), output_file(path) as partial:
             # pandas renames a column it finds invalid with only a warning; stata_names must have done it, documented.
             warnings.simplefilter("error", pd.io.stata.InvalidColumnName)
             data.to_stata(
-                path,
+                partial,
                 write_index=False,
                 version=118,
                 time_stamp=created(root),
@@ -85,6 +90,6 @@ def write_stata(root: Path, out: Path) -> list[Path]:
         written.append(path)
     if renamed:
         path = out / "renamed.csv"
-        pd.DataFrame(renamed, columns=["table", "column", "stata_name"]).to_csv(path, index=False, lineterminator="\n")
+        write_text(path, pd.DataFrame(renamed, columns=["table", "column", "stata_name"]).to_csv(index=False, lineterminator="\n"))
         written.append(path)
     return written

@@ -11,9 +11,9 @@ import re
 
 import pandas as pd
 
-from .distinct import per_distinct
-from .errors import InputProblem, show
-from .schemas import Table, raw_columns
+from aidstats.build.distinct import per_distinct
+from aidstats.errors import InputProblem, show
+from aidstats.build.schemas import Table, raw_columns
 
 
 def duplicate_keys(table: Table, frame: pd.DataFrame, shown_as: str) -> list[InputProblem]:

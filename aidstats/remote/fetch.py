@@ -27,14 +27,13 @@ How failures are named
 
 from __future__ import annotations
 
-import hashlib
+import hashlib  # of a URL, for its cache folder's name; files are hashed by aidstats.package
 import json
 import logging
 import os
 import re
 import shutil
 import socket
-import stat
 import sys
 import tempfile
 import zipfile
@@ -42,12 +41,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlparse
 
-from . import metadata
-from .extras import require
+from aidstats import metadata
+from aidstats.errors import DownloadError, PackageError
+from aidstats.extras import require
+from aidstats.package import DESCRIPTOR, extract, known_hashes, read_descriptor, safe_path, sha256, verify
 
 ENV_URL = "AIDSTATS_DATA_URL"
 ENV_CACHE = "AIDSTATS_CACHE_DIR"
-DESCRIPTOR = "datapackage.json"
 # Written into a downloaded folder: the URL it came from and its descriptor's sha256.
 ORIGIN = ".aidstats-origin.json"
 RETRIES = 2  # pooch waits 1 s, then 2 s
@@ -56,22 +56,6 @@ NOT_FOUND = frozenset({404, 410})
 EVERY_FILE = "every file's size and sha256 match datapackage.json"
 
 log = logging.getLogger(__name__)
-
-
-class DownloadError(Exception):
-    """A download failed; the message says what, expected versus found, and what was done.
-
-    Attributes
-    ----------
-    kind : str
-        What failed, in a word: ``"refused"``, ``"unresolved"``, ``"timeout"``,
-        ``"truncated"``, ``"not-found"``, ``"http"``, ``"network"``, ``"hash"``,
-        ``"unsafe"``, ``"invalid"`` or ``"local"``.
-    """
-
-    def __init__(self, message: str, kind: str = "invalid"):
-        super().__init__(message)
-        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -133,7 +117,7 @@ def download(url: str | None = None, dest: str | os.PathLike | None = None, forc
     """Fetch a data package (its ``datapackage.json`` or a release ``.zip``) and verify it.
 
     Calls :func:`retrieve` and logs its message (whether it downloaded or used a
-    verified copy) on the ``aidstats.fetch`` logger at INFO level.
+    verified copy) on the ``aidstats.remote.fetch`` logger at INFO level.
 
     Parameters
     ----------
@@ -182,12 +166,12 @@ def retrieve(url: str | None = None, dest: str | os.PathLike | None = None, forc
         return Fetched(folder, url, cached=True, checked=EVERY_FILE)
     try:
         checked = _download(url, folder, timeout)
-    except DownloadError as err:
+    except PackageError as err:  # a DownloadError, or an unsafe path or member found while unpacking
         raise DownloadError(_explain(err, url, folder, from_env), err.kind) from None
     return Fetched(folder, url, cached=False, checked=checked, stale=stale)
 
 
-def _explain(err: DownloadError, url: str, folder: Path, from_env: bool) -> str:
+def _explain(err: PackageError, url: str, folder: Path, from_env: bool) -> str:
     first, *rest = str(err).split("\n")
     message = "\n".join([f"{first}; nothing was saved in {folder}", *rest])
     if url == release_url() and err.kind in ("not-found", "refused", "unresolved"):
@@ -208,7 +192,7 @@ def _copy_problem(folder: Path, url: str) -> str | None:
         return "it does not record the URL it came from"
     if came_from != url:
         return f"it was downloaded from {came_from}, not from {url}"
-    if recorded != _sha256(folder / DESCRIPTOR):
+    if recorded != sha256(folder / DESCRIPTOR):
         return f"its {DESCRIPTOR} changed after it was downloaded"
     problems = verify(folder)
     return "; ".join(problems) if problems else None
@@ -243,56 +227,10 @@ def _download(url: str, folder: Path, timeout: float) -> str:
     return checked
 
 
-def verify(folder: Path) -> list[str]:
-    """Problems with the package in ``folder``: unsafe paths, missing files, wrong sizes or hashes."""
-    try:
-        descriptor = json.loads((folder / DESCRIPTOR).read_bytes())
-        resources = descriptor["resources"]
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        return [f"{DESCRIPTOR} cannot be read ({type(err).__name__}: {err})"]
-    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
-        return [f"{DESCRIPTOR} has no list of resources"]
-    problems = []
-    for resource in resources:
-        path = resource.get("path", "")
-        try:
-            relative = safe_path(path)
-        except DownloadError as err:
-            problems.append(str(err))
-            continue
-        file = folder / relative
-        if not file.is_file():
-            problems.append(f"{path}: missing")
-            continue
-        size, digest = file.stat().st_size, _sha256(file)
-        if size != resource.get("bytes"):
-            problems.append(f"{path}: expected {resource.get('bytes')} bytes, found {size} (truncated or changed)")
-        if not resource.get("hash"):
-            problems.append(f"{path}: {DESCRIPTOR} gives no sha256 hash, so the file cannot be verified")
-        elif f"sha256:{digest}" != resource.get("hash"):
-            problems.append(f"{path}: sha256 mismatch: expected {str(resource.get('hash')).removeprefix('sha256:')}, found {digest}")
-    return problems
-
-
-def safe_path(path: str) -> PurePosixPath:
-    """A resource path inside the package, or DownloadError for one that could escape it."""
-    pure = PurePosixPath(path)
-    if not path or "\\" in path or urlparse(path).scheme or pure.is_absolute() or ".." in pure.parts:
-        raise DownloadError(
-            f"refused the path {path!r}: a package may only name files inside its own folder (no absolute paths, '..' or URLs)",
-            "unsafe",
-        )
-    return pure
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _get_package(url: str, staging: Path, timeout: float) -> None:
-    descriptor_file = _get(url, staging / DESCRIPTOR, timeout, None)
+    _get(url, staging / DESCRIPTOR, timeout, None)
     try:
-        resources = json.loads(descriptor_file.read_bytes())["resources"]
+        resources = read_descriptor(staging)["resources"]
         files = [(safe_path(resource["path"]), resource.get("hash")) for resource in resources]
     except (ValueError, KeyError, TypeError) as err:
         raise DownloadError(f"{url} is not a {DESCRIPTOR} ({type(err).__name__}: {err})") from None
@@ -302,8 +240,6 @@ def _get_package(url: str, staging: Path, timeout: float) -> None:
 
 
 def _get_archive(url: str, staging: Path, timeout: float) -> str:
-    from .release import known_hashes
-
     recorded = known_hashes().get(PurePosixPath(urlparse(url).path).name) if url == release_url() else None
     if recorded:
         known, source = recorded, f"the sha256 recorded for this release in aidstats {metadata.VERSION}"
@@ -313,7 +249,7 @@ def _get_archive(url: str, staging: Path, timeout: float) -> str:
     archive = _get(url, staging.parent / "archive.zip", timeout, (known, source) if known else None)
     try:
         with zipfile.ZipFile(archive) as zipped:
-            _extract(zipped, staging)
+            extract(zipped, staging)
     except zipfile.BadZipFile as err:
         raise DownloadError(f"{url} is not a readable zip archive ({err})") from None
     if known:
@@ -349,7 +285,7 @@ def _get(url: str, target: Path, timeout: float, expected: tuple[str, str] | Non
     if expected is None:
         return target
     known, source = expected[0].removeprefix("sha256:").lower(), expected[1]
-    found = _sha256(target)
+    found = sha256(target)
     if found != known:
         raise DownloadError(
             f"sha256 mismatch for {url}: expected {known}, found {found}, so the download was discarded. "
@@ -441,24 +377,6 @@ def _named(err: Exception, url: str, timeout: float) -> DownloadError:
     return DownloadError(f"the download of {url} failed ({err}){tries}", "network")
 
 
-def _extract(zipped: zipfile.ZipFile, staging: Path) -> None:
-    """Extract the archive's single top folder into ``staging``, refusing members that could escape."""
-    for info in zipped.infolist():
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise DownloadError(f"refused the archive member {info.filename!r}: it is a symbolic link", "unsafe")
-        safe_path(info.filename)
-    files = [info for info in zipped.infolist() if not info.is_dir()]
-    names = [PurePosixPath(info.filename).parts for info in files]
-    # A release archive keeps everything in one top folder; drop it.
-    strip = len({parts[0] for parts in names}) == 1 and all(len(parts) > 1 for parts in names)
-    for info in files:
-        parts = PurePosixPath(info.filename).parts
-        target = staging.joinpath(*(parts[1:] if strip else parts))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zipped.open(info) as source, open(target, "wb") as out:
-            shutil.copyfileobj(source, out)
-
-
 def _move_in(staging: Path, folder: Path, url: str) -> None:
     """Move verified files into ``folder``, the descriptor last and the record of origin after it,
     so a reader never sees a descriptor whose files are not all there, nor a record that does not
@@ -470,6 +388,6 @@ def _move_in(staging: Path, folder: Path, url: str) -> None:
         target = folder / file.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(file, target)
-    origin = {"url": url, "datapackage_sha256": _sha256(folder / DESCRIPTOR)}
+    origin = {"url": url, "datapackage_sha256": sha256(folder / DESCRIPTOR)}
     (staging / ORIGIN).write_bytes(json.dumps(origin).encode())
     os.replace(staging / ORIGIN, folder / ORIGIN)

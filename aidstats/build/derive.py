@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .distinct import lookup, per_distinct
-from .errors import InputProblem, show
-from .metrics import implied_plan
-from .printed import NotANumber, decimals, parse_printed
+from aidstats.build.distinct import lookup, per_distinct
+from aidstats.errors import InputProblem, show
+from aidstats.metrics import implied_plan
+from aidstats.text.printed import NotANumber, decimals, parse_printed
 
 NUMBER_AS_PRINTED = "a number as printed, such as 5,346, 0.84, two or 100 million, optionally followed by a unit word"
 

@@ -7,17 +7,16 @@ with ``bytes`` and a ``sha256`` hash.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from . import metadata
-from .cite import source_line
-from .schemas import TABLES, Table
+from aidstats import metadata
+from aidstats.build.schemas import TABLES, Table
+from aidstats.package import PARQUET_SUFFIX, file_facts
+from aidstats.text.citation import source_line
 
-PARQUET_SUFFIX = "-parquet"
 
 
 def field_descriptor(name: str, column: pa.Column, table: Table) -> dict:
@@ -78,14 +77,6 @@ def table_schema(table: Table) -> dict:
         "primaryKey": table.primary_key,
         "foreignKeys": [{"fields": fk.fields, "reference": {"resource": fk.resource, "fields": fk.reference}} for fk in table.foreign_keys],
     }
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def file_facts(path: Path) -> dict:
-    return {"bytes": path.stat().st_size, "hash": f"sha256:{sha256(path)}"}
 
 
 def resource_sources(frames: dict[str, pd.DataFrame], table: Table) -> list[dict]:

@@ -41,18 +41,11 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loader import DESCRIPTOR
+from aidstats.errors import DiffError, PackageError
+from aidstats.package import DESCRIPTOR, extract, read_descriptor
 
 EXPECTED = f"expected a data package folder, its {DESCRIPTOR}, a release .zip or a URL"
 LISTS = ("rows_added", "rows_removed", "cells_changed", "columns_added", "columns_removed")
-
-
-class DiffError(ValueError):
-    """A package that cannot be compared.
-
-    The message names the package (as it was given), the file and line when
-    the problem is in a file, and what was expected.
-    """
 
 
 @dataclass(frozen=True)
@@ -94,7 +87,7 @@ def diff_packages(old: str | Path | None, new: str | Path | None) -> dict:
     DiffError
         If a package cannot be read: a bad archive, an unreadable descriptor or
         CSV, a table without a primary key, or a primary key that repeats.
-    aidstats.fetch.DownloadError
+    aidstats.errors.DownloadError
         If a URL cannot be downloaded or fails verification.
 
     Examples
@@ -185,7 +178,7 @@ def _about(package: dict) -> dict:
 @contextmanager
 def _opened(source: str | Path | None):
     """The package ``source`` names, with a local .zip extracted for as long as it is needed."""
-    from .loader import package_root
+    from aidstats.loader import package_root
 
     label = str(source) if source is not None else "the bundled package"
     local = source is not None and "://" not in str(source)
@@ -203,14 +196,12 @@ def _opened(source: str | Path | None):
 
 
 def _unzipped(archive: Path, folder: Path) -> Path:
-    from .fetch import DownloadError, _extract
-
     try:
         with zipfile.ZipFile(archive) as zipped:
-            _extract(zipped, folder)  # the download's extractor: no links, absolute paths or '..'
+            extract(zipped, folder)  # the download's extractor: no links, absolute paths or '..'
     except zipfile.BadZipFile as err:
         raise DiffError(f"{archive} is not a readable zip archive ({err}); {EXPECTED}") from None
-    except DownloadError as err:
+    except PackageError as err:
         raise DiffError(f"{archive}: {err}") from None
     if not (folder / DESCRIPTOR).is_file():
         raise DiffError(f"{archive} holds no {DESCRIPTOR}: expected one at its top or in its single top folder")
@@ -219,7 +210,7 @@ def _unzipped(archive: Path, folder: Path) -> Path:
 
 def _side(label: str, root: Path) -> _Side:
     try:
-        package = json.loads((root / DESCRIPTOR).read_bytes())
+        package = read_descriptor(root)
         resources = package["resources"]
     except (ValueError, KeyError, TypeError) as err:
         raise DiffError(f"{label}: {DESCRIPTOR} cannot be read ({type(err).__name__}: {err})") from None
@@ -295,13 +286,13 @@ def _keyed(table: _Table, key: list[str]) -> dict[tuple[str, ...], dict[str, str
 
 def _read(side: _Side, resource: dict) -> _Table:
     """A CSV's header and rows as text, exactly as published (every value a string, missing as "")."""
-    from .fetch import DownloadError, safe_path
+    from aidstats.package import safe_path
 
     path = resource["path"]
     where = f"{side.label}: {path}"
     try:
         file = side.root / safe_path(path)
-    except DownloadError as err:
+    except PackageError as err:
         raise DiffError(f"{side.label}: {err}") from None
     encoding = resource.get("encoding", "utf-8")
     try:

@@ -1,8 +1,8 @@
 """Export the built package for Excel, Stata and SQL (Datasette): what the three formats share.
 
-The workbook is written by :mod:`aidstats.workbook`, the ``.dta`` files by
-:mod:`aidstats.stata`, the database and its Datasette metadata by
-:mod:`aidstats.database`.
+The workbook is written by :mod:`aidstats.publish.workbook`, the ``.dta`` files by
+:mod:`aidstats.publish.stata`, the database and its Datasette metadata by
+:mod:`aidstats.publish.database`.
 
 Every export is written from the published package (``datapackage.json`` and
 the tables it lists, through :mod:`aidstats.loader`): titles, units,
@@ -21,20 +21,14 @@ format     files                                       for
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-import pandas as pd
-
-from .loader import descriptor, list_tables, load, package_root, resource
+from aidstats.errors import ExportError  # noqa: F401  (raised by the writers; imported from here by callers)
+from aidstats.loader import package_root
+from aidstats.package import output_folder, sha256
 
 FORMATS = ("xlsx", "stata", "sqlite")
-
-
-class ExportError(ValueError):
-    """The package cannot be exported as it is (a broken foreign key); the message says where."""
 
 
 class ExportFile(NamedTuple):
@@ -74,16 +68,15 @@ def export(fmt: str, out: Path, root: Path | None = None) -> list[Path]:
         raise ValueError(f"no export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     root = package_root(root)
     if fmt == "xlsx":
-        from .workbook import require_openpyxl, write_workbook
+        from aidstats.publish.workbook import require_openpyxl, write_workbook
 
         require_openpyxl()  # before anything is written
         writer = write_workbook
     elif fmt == "stata":
-        from .stata import write_stata as writer
+        from aidstats.publish.stata import write_stata as writer
     else:
-        from .database import write_sqlite as writer
-    out.mkdir(parents=True, exist_ok=True)
-    return writer(root, out)
+        from aidstats.publish.database import write_sqlite as writer
+    return writer(root, output_folder(out))
 
 
 def write_exports(out: Path, root: Path | None = None) -> list[ExportFile]:
@@ -95,33 +88,7 @@ def write_exports(out: Path, root: Path | None = None) -> list[ExportFile]:
         Every file written, with its format, size in bytes and sha256 in hexadecimal.
     """
     return [
-        ExportFile(path, fmt, path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+        ExportFile(path, fmt, path.stat().st_size, sha256(path))
         for fmt in FORMATS
         for path in export(fmt, out / fmt, root)
     ]
-
-
-def tables(root: Path) -> list[tuple[str, dict, pd.DataFrame]]:
-    """Every table of the package: its name, its resource descriptor and its data."""
-    return [(name, resource(name, root), load(name, source=root)) for name in list_tables(root)]
-
-
-def unit_note(field: dict, fields: list[dict]) -> str:
-    """The unit of a column as a header shows it: "t", "see Unit" for a unit column, or ""."""
-    if field.get("unit"):
-        return field["unit"]
-    if field.get("unitField"):
-        titles = {f["name"]: f.get("title", f["name"]) for f in fields}
-        return f"see {titles.get(field['unitField'], field['unitField'])}"
-    return ""
-
-
-def heading(field: dict, fields: list[dict]) -> str:
-    """A column's title with its unit: "Delivered (t)", "Lost (see Unit)" or "Asset"."""
-    unit = unit_note(field, fields)
-    return f"{field.get('title', field['name'])} ({unit})" if unit else field.get("title", field["name"])
-
-
-def created(root: Path) -> datetime:
-    """The package's ``created`` date, the only date the exports carry (so they are reproducible)."""
-    return datetime.fromisoformat(descriptor(root)["created"]).replace(tzinfo=None)

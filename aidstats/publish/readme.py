@@ -1,7 +1,7 @@
 """The README's table of tables, generated from datapackage.json (itself
 generated from the schemas), so the documentation cannot drift from the data.
 
-``python -m aidstats.docs`` rewrites the section between the markers in
+``python -m aidstats.publish.readme`` rewrites the section between the markers in
 README.md; a test fails when it is out of date.
 
 Text from the package is Markdown-escaped where it is written, so a ``|``,
@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from .loader import data_root, descriptor, list_tables, load
+from aidstats.loader import data_root, descriptor, list_tables, load
 
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
 CAVEATS_START, CAVEATS_END = "<!-- caveats:start -->", "<!-- caveats:end -->"

@@ -1,0 +1,320 @@
+"""A data package on disk: the one module that hashes files, reads ``datapackage.json`` and writes outputs.
+
+Every other module asks this one (pooch's model: ``hashes.py`` is the only place a file
+is hashed):
+
+- :func:`sha256` and :func:`file_facts`: a file's sha256 and the ``bytes``/``hash`` a descriptor gives it;
+- :func:`read_descriptor`: the parsed ``datapackage.json`` of a folder;
+- :func:`verify`, :func:`safe_path`, :func:`extract`: a package's files against its descriptor,
+  resource paths that cannot leave the package, and a ``.zip`` unpacked without escaping its folder;
+- :func:`known_hashes` and :func:`record_hash`: the registry of release archives' sha256
+  (``aidstats/registry.txt``, in pooch's registry format);
+- :func:`output_file`, :func:`write_bytes`, :func:`write_text` and :func:`output_folder`: the
+  one way aidstats writes what a command makes.
+
+The output contract
+    A file output may be a path that does not exist yet or a regular file; the new content is
+    written to a temporary file beside it and moved onto it only when complete, so the path
+    holds the old content or the whole new one, and a failed write leaves no temporary file.
+    Anything aidstats did not make and must not replace — a symbolic link, a named pipe, a
+    device, a socket, a folder where a file belongs — is refused with an :class:`OutputError`
+    naming the path, before anything is written.  A folder output must be a folder (or a
+    symbolic link to one, which is written into and left in place) or not exist yet.
+
+This module imports only the standard library.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlparse
+
+from aidstats.errors import OutputError, PackageError
+
+DESCRIPTOR = "datapackage.json"
+# The Parquet copy of table <name> is the resource <name>-parquet.
+PARQUET_SUFFIX = "-parquet"
+REGISTRY = Path(__file__).resolve().with_name("registry.txt")
+REGISTRY_HEADER = [
+    "# sha256 of each aidstats release archive, in pooch's registry format: <file name> <sha256>.",
+    "# Written by `python -m aidstats.publish.release`; aidstats.download() checks the default release against it.",
+]
+_CHUNK = 1 << 20
+
+
+# --- hashes ---------------------------------------------------------------------------------------
+
+
+def sha256(path: str | os.PathLike) -> str:
+    """The sha256 of the file at ``path``, in hexadecimal (read in 1 MiB pieces)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while piece := file.read(_CHUNK):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def file_facts(path: Path) -> dict:
+    """What a descriptor says of a file: ``{"bytes": <size>, "hash": "sha256:<hex>"}``."""
+    return {"bytes": path.stat().st_size, "hash": f"sha256:{sha256(path)}"}
+
+
+# --- the descriptor -------------------------------------------------------------------------------
+
+
+def read_descriptor(root: Path) -> dict:
+    """The parsed ``datapackage.json`` in the folder ``root``.
+
+    Read once per change of the file (its modification time and size), so repeated loads
+    of one package parse it once.  Callers must not change the dict they are given.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``root`` holds no ``datapackage.json``.
+    ValueError
+        If it is not JSON (``json.JSONDecodeError``) or not UTF-8.
+    TypeError
+        If its JSON is not an object.
+    """
+    path = Path(root) / DESCRIPTOR
+    facts = path.stat()
+    return _parsed(path.resolve(), facts.st_mtime_ns, facts.st_size)
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: Path, modified: int, size: int) -> dict:
+    parsed = json.loads(path.read_bytes())
+    if not isinstance(parsed, dict):
+        raise TypeError(f"{DESCRIPTOR} holds a JSON {type(parsed).__name__}; expected a JSON object (a data package descriptor)")
+    return parsed
+
+
+def verify(folder: Path) -> list[str]:
+    """Problems with the package in ``folder``: unsafe paths, missing files, wrong sizes or hashes (empty if none)."""
+    try:
+        descriptor = json.loads((folder / DESCRIPTOR).read_bytes())
+        resources = descriptor["resources"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return [f"{DESCRIPTOR} cannot be read ({type(err).__name__}: {err})"]
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        return [f"{DESCRIPTOR} has no list of resources"]
+    problems = []
+    for resource in resources:
+        path = resource.get("path", "")
+        try:
+            relative = safe_path(path)
+        except PackageError as err:
+            problems.append(str(err))
+            continue
+        file = folder / relative
+        if not file.is_file():
+            problems.append(f"{path}: missing")
+            continue
+        size, digest = file.stat().st_size, sha256(file)
+        if size != resource.get("bytes"):
+            problems.append(f"{path}: expected {resource.get('bytes')} bytes, found {size} (truncated or changed)")
+        if not resource.get("hash"):
+            problems.append(f"{path}: {DESCRIPTOR} gives no sha256 hash, so the file cannot be verified")
+        elif f"sha256:{digest}" != resource.get("hash"):
+            problems.append(f"{path}: sha256 mismatch: expected {str(resource.get('hash')).removeprefix('sha256:')}, found {digest}")
+    return problems
+
+
+def safe_path(path: str) -> PurePosixPath:
+    """A resource path inside the package, or :class:`PackageError` (kind ``"unsafe"``) for one that could escape it."""
+    pure = PurePosixPath(path)
+    if not path or "\\" in path or urlparse(path).scheme or pure.is_absolute() or ".." in pure.parts:
+        raise PackageError(
+            f"refused the path {path!r}: a package may only name files inside its own folder (no absolute paths, '..' or URLs)",
+            "unsafe",
+        )
+    return pure
+
+
+def extract(zipped: zipfile.ZipFile, staging: Path) -> None:
+    """Extract the archive's single top folder into ``staging``, refusing members that could escape.
+
+    Raises :class:`PackageError` (kind ``"unsafe"``) for a symbolic link or a path outside the folder.
+    """
+    for info in zipped.infolist():
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise PackageError(f"refused the archive member {info.filename!r}: it is a symbolic link", "unsafe")
+        safe_path(info.filename)
+    files = [info for info in zipped.infolist() if not info.is_dir()]
+    names = [PurePosixPath(info.filename).parts for info in files]
+    # A release archive keeps everything in one top folder; drop it.
+    strip = len({parts[0] for parts in names}) == 1 and all(len(parts) > 1 for parts in names)
+    for info in files:
+        parts = PurePosixPath(info.filename).parts
+        target = staging.joinpath(*(parts[1:] if strip else parts))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipped.open(info) as source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out)
+
+
+# --- the registry of release hashes ---------------------------------------------------------------
+
+
+def known_hashes(registry: Path | None = None) -> dict[str, str]:
+    """The sha256 of each archive in ``registry`` (default :data:`REGISTRY`); empty if there is no such file."""
+    import pooch  # its registry format, read by its own reader
+
+    path = registry or REGISTRY
+    if not path.is_file():
+        return {}
+    entries = pooch.create(path=path.parent, base_url="")
+    entries.load_registry(path)
+    return {name: digest.removeprefix("sha256:") for name, digest in entries.registry.items()}
+
+
+def record_hash(name: str, digest: str, registry: Path | None = None) -> None:
+    """Record ``digest`` as the sha256 of archive ``name`` in ``registry`` (default :data:`REGISTRY`).
+
+    Comments are kept; the other entries are kept, sorted by name.
+    """
+    path = registry or REGISTRY
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else REGISTRY_HEADER
+    comments = [line for line in lines if line.startswith("#")]
+    entries = {**{line.split()[0]: line for line in lines if line.strip() and not line.startswith("#")}, name: f"{name} {digest}"}
+    write_text(path, "\n".join([*comments, *(entries[key] for key in sorted(entries))]) + "\n")
+
+
+# --- writing outputs ------------------------------------------------------------------------------
+
+
+def _kind(path: Path) -> str | None:
+    """What is at ``path`` in words ("a regular file", "a named pipe", ...), not following a final link; None if nothing."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        return None  # a parent is a file: reported as such by the parent check
+    for test, words in (
+        (stat.S_ISREG, "a regular file"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return words
+    return "a special file"
+
+
+def check_output_file(path: str | os.PathLike) -> Path:
+    """``path`` if a command may write a file there, else :class:`OutputError` naming it.
+
+    A missing path or a regular file may be written; anything else is refused (see the module's
+    docstring), and so is a path whose folder does not exist.
+    """
+    path = Path(path)
+    kind = _kind(path)
+    if kind not in (None, "a regular file"):
+        raise OutputError(f"cannot write {path}: it is {kind}; expected a regular file or a path that does not exist yet (aidstats replaces only regular files)")
+    parent = path.parent
+    if not parent.is_dir():
+        blocking = next((p for p in (parent, *parent.parents) if _kind(p) is not None), None)
+        if blocking is not None and not blocking.is_dir():
+            raise OutputError(
+                f"cannot write {path}: {blocking} is {_kind(blocking)}, not a folder", errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)
+            )
+        raise OutputError(f"cannot write {path}: its folder {parent} does not exist", errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    return path
+
+
+@contextmanager
+def output_file(path: str | os.PathLike) -> Iterator[Path]:
+    """Write a file output safely: yields a temporary path beside ``path`` to write to.
+
+    When the ``with`` block ends without an error, the temporary file is given the mode a plain
+    write would give it and moved onto ``path`` (one rename: readers see the old file or the new
+    one).  If the block raises, the temporary file is removed and ``path`` is untouched.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` may not be written (checked before the block runs, and again just before the
+        move), or the folder cannot be written into; the message names ``path``.
+    """
+    path = check_output_file(path)
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as err:
+        raise _failed(f"cannot write {path}", err, path) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        try:
+            yield temporary
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private (0600)
+            check_output_file(path)  # something may have been put there while we wrote
+            os.replace(temporary, path)
+        except OutputError:
+            raise
+        except OSError as err:
+            raise _failed(f"cannot write {path}", err, path) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` by :func:`output_file`'s rules; return ``path``."""
+    with output_file(path) as temporary:
+        temporary.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` by :func:`output_file`'s rules; return ``path``."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def check_output_folder(path: str | os.PathLike) -> Path:
+    """``path`` if a command may write files into it: a folder, a link to one, or nothing yet (its parent must be a folder)."""
+    path = Path(path)
+    if path.is_dir():
+        return path
+    kind = _kind(path)
+    if kind is not None:
+        what = "a symbolic link that does not lead to a folder" if kind == "a symbolic link" else kind
+        raise OutputError(f"cannot write into {path}: it is {what}; expected a folder or a path that does not exist yet")
+    nearest = next((p for p in path.parents if _kind(p) is not None), None)
+    if nearest is not None and not nearest.is_dir():
+        raise OutputError(f"cannot write into {path}: {nearest} is {_kind(nearest)}, not a folder", errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    return path
+
+
+def output_folder(path: str | os.PathLike) -> Path:
+    """Check ``path`` by :func:`check_output_folder` and create it (and its parents) if missing; return it."""
+    path = check_output_folder(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _failed(f"cannot write into {path}", err, path) from None
+    return path
+
+
+def _failed(doing: str, err: OSError, path: Path) -> OutputError:
+    """An OutputError for a system error met while writing ``path``: the user's path, not a temporary one."""
+    return OutputError(f"{doing}: {err.strerror or err}", err.errno, err.strerror, str(path))
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

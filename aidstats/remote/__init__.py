@@ -1,0 +1,12 @@
+"""The remote wing: packages that come from elsewhere.
+
+What lives here
+    ``fetch``  ``aidstats.download()`` and ``aidstats download``: fetch a package (its ``datapackage.json`` or a
+               release ``.zip``), verify it against its hashes, cache it per URL, leave nothing behind on failure
+    ``diff``   ``aidstats diff``: what changed between two packages, table by table and row by row
+
+What to edit
+    A new kind of source (another URL scheme, say): ``fetch``.  Nothing here changes for a new table.
+
+Hashing, reading the descriptor and verifying files live in ``aidstats.package``; this wing adds only the network.
+"""
