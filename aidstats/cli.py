@@ -248,7 +248,8 @@ def show(
     from rich.text import Text
 
     from aidstats.loader import resource
-    from aidstats.text.numbers import format_frame, kind
+    from aidstats.publish.tables import unit_symbols
+    from aidstats.text.numbers import format_frame, heading, kind
 
     root = _package(source)
     frame = _load(name, root)
@@ -256,13 +257,16 @@ def show(
     # The formatter the site uses: years bare, quantities with separators, computed floats to four significant digits.
     cells = format_frame(frame.head(rows) if rows else frame, fields)
     numeric = {f["name"] for f in fields if kind(f) in ("quantity", "exact", "computed")}
+    # The site's headings with the names a reader types: "percent_of_plan (%)", "quantity (see unit)".
+    units, by_name = unit_symbols(root), {f["name"]: f for f in fields}
+    labels = {column: heading(by_name[column], fields, units, names=True) if column in by_name else column for column in frame.columns}
     console = Console()
     # Every piece of data goes in as Text, so "[bold]" in a cell is printed, not applied.
     console.print(Text.assemble((frame.attrs["title"], "bold"), f" ({len(frame)} rows)"))
     if len(frame.columns) * 14 <= console.width:
         table = Table()
         for column in frame.columns:
-            table.add_column(Text(column), justify="right" if column in numeric else "left")
+            table.add_column(Text(labels[column]), justify="right" if column in numeric else "left")
         for record in cells.itertuples(index=False):
             table.add_row(*map(Text, record))
         console.print(table)
@@ -270,7 +274,7 @@ def show(
         for record in cells.itertuples(index=False):
             table = Table(show_header=False, box=None, padding=(0, 1))
             for column, value in zip(frame.columns, record, strict=True):
-                table.add_row(Text(column, style="dim"), Text(value))
+                table.add_row(Text(labels[column], style="dim"), Text(value))
             console.print(table, "")
     console.print(Text("Sources: " + " | ".join(frame.attrs["sources"])))
 
@@ -297,10 +301,9 @@ def dashboard(
 ) -> None:
     """Write one HTML page with every chart, the citation and the caveats; works offline."""
     require("viz")
-    folder = output.resolve().parent
-    if not folder.is_dir():
-        found = "a file, not a folder" if folder.exists() else "no such folder"
-        _fail(f"cannot write {output}: {folder} is {found}; expected an existing folder to write {output.name} into")
+    from aidstats.package import check_output_file
+
+    check_output_file(output)  # before the page is rendered; a refusal is one line, naming the path
     from aidstats.web.dashboard import write
 
     with _os_errors("cannot make the dashboard"):
@@ -350,7 +353,9 @@ def download(
 @app.command()
 def site(output: Path = typer.Option(Path("site"), "-o", "--output", help="Folder to write the website into.", file_okay=False)) -> None:
     """Write a static website: every table, its charts and downloads, and the source of every value."""
-    require("viz")  # now, not part way through: the site first copies its assets, then needs Jinja2
+    # Now, not part way through: the site needs Jinja2 and plotly for its pages, openpyxl for its workbook download.
+    require("viz")
+    require("export")
     from aidstats.web.site import build_site
 
     with _os_errors("cannot make the site"):
@@ -370,13 +375,17 @@ def diff(
     whether or not the packages differ (1 and 2 mean an error); read the
     statuses in the --json file to act on differences in a script.
     """
+    from aidstats.package import check_output_file, write_text
     from aidstats.remote.diff import diff_packages, render_json, render_text
 
+    if json_file is not None:
+        with _os_errors(f"cannot write {json_file}"):
+            check_output_file(json_file)  # before the packages are read
     with _os_errors("cannot compare the packages"):
         result = diff_packages(old, new)
     if json_file is not None:
         with _os_errors(f"cannot write {json_file}"):
-            json_file.write_bytes(render_json(result).encode("utf-8"))
+            write_text(json_file, render_json(result))
     typer.echo(render_text(result), nl=False)
 
 

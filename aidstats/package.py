@@ -10,7 +10,8 @@ is hashed):
 - :func:`known_hashes` and :func:`record_hash`: the registry of release archives' sha256
   (``aidstats/registry.txt``, in pooch's registry format);
 - :func:`output_file`, :func:`write_bytes`, :func:`write_text` and :func:`output_folder`: the
-  one way aidstats writes what a command makes.
+  one way aidstats writes what a command makes; :func:`check_outputs`, :func:`staging_folder` and
+  :func:`move_in` for a command that makes several outputs at once (``build``, ``site``, ``download``).
 
 The output contract
     A file output may be a path that does not exist yet or a regular file; the new content is
@@ -20,6 +21,12 @@ The output contract
     device, a socket, a folder where a file belongs — is refused with an :class:`OutputError`
     naming the path, before anything is written.  A folder output must be a folder (or a
     symbolic link to one, which is written into and left in place) or not exist yet.
+
+Several outputs at once
+    A command that writes several files and folders checks every one of them first
+    (:func:`check_outputs`), makes them all in a :func:`staging_folder` on the same file system,
+    and then puts them in place with :func:`move_in`: all of them, or, if any move fails, none
+    (what was there before is put back).
 
 This module imports only the standard library.
 """
@@ -34,8 +41,8 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
@@ -216,25 +223,43 @@ def _kind(path: Path) -> str | None:
     return "a special file"
 
 
-def check_output_file(path: str | os.PathLike) -> Path:
+def check_output_file(path: str | os.PathLike, *, folder_made: bool = False) -> Path:
     """``path`` if a command may write a file there, else :class:`OutputError` naming it.
 
     A missing path or a regular file may be written; anything else is refused (see the module's
-    docstring), and so is a path whose folder does not exist.
+    docstring), and so is a path whose folder does not exist, unless ``folder_made`` says the
+    command makes that folder (then only something other than a folder in its way is refused).
     """
     path = Path(path)
     kind = _kind(path)
     if kind not in (None, "a regular file"):
-        raise OutputError(f"cannot write {path}: it is {kind}; expected a regular file or a path that does not exist yet (aidstats replaces only regular files)")
+        raise OutputError(
+            f"cannot write {path}: it is {kind}; expected a regular file or a path that does not exist yet (aidstats replaces only regular files)"
+        )
     parent = path.parent
     if not parent.is_dir():
         blocking = next((p for p in (parent, *parent.parents) if _kind(p) is not None), None)
         if blocking is not None and not blocking.is_dir():
             raise OutputError(
-                f"cannot write {path}: {blocking} is {_kind(blocking)}, not a folder", errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)
+                f"cannot write {path}: {blocking} is {_as_folder(blocking)}, not a folder",
+                errno.ENOTDIR,
+                os.strerror(errno.ENOTDIR),
+                str(path),
             )
-        raise OutputError(f"cannot write {path}: its folder {parent} does not exist", errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+        if not folder_made:
+            raise OutputError(
+                f"cannot write {path}: {parent} is no such folder; expected an existing folder to write {path.name} into",
+                errno.ENOENT,
+                os.strerror(errno.ENOENT),
+                str(path),
+            )
     return path
+
+
+def _as_folder(path: Path) -> str:
+    """What is at ``path``, in words, where a folder was expected ("a file" for a regular file)."""
+    kind = _kind(path)
+    return "a file" if kind == "a regular file" else str(kind)
 
 
 @contextmanager
@@ -295,8 +320,54 @@ def check_output_folder(path: str | os.PathLike) -> Path:
         raise OutputError(f"cannot write into {path}: it is {what}; expected a folder or a path that does not exist yet")
     nearest = next((p for p in path.parents if _kind(p) is not None), None)
     if nearest is not None and not nearest.is_dir():
-        raise OutputError(f"cannot write into {path}: {nearest} is {_kind(nearest)}, not a folder", errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+        raise OutputError(
+            f"cannot write into {path}: {nearest} is {_as_folder(nearest)}, not a folder",
+            errno.ENOTDIR,
+            os.strerror(errno.ENOTDIR),
+            str(path),
+        )
     return path
+
+
+def check_outputs(folder: str | os.PathLike, files: Iterable[str] = (), folders: Iterable[str] = (), *, writable: bool = False) -> Path:
+    """Check a folder output and everything a command will write in it, before anything is written.
+
+    Parameters
+    ----------
+    folder
+        The folder the user named: checked by :func:`check_output_folder`.
+    files, folders
+        Names, relative to ``folder``, of the files and folders the command writes there: each
+        checked by :func:`check_output_file` or :func:`check_output_folder` (nothing can be in the
+        way inside a folder that does not exist yet).
+    writable
+        Also refuse, at once, a folder (or, if it does not exist yet, the nearest folder above it)
+        that cannot be written, for a command that would otherwise find out only after a long
+        computation.
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder``.
+
+    Raises
+    ------
+    OutputError
+        For the first output that may not be written; its message names the path.
+    """
+    folder = check_output_folder(folder)
+    for name in folders:
+        check_output_folder(folder / name)
+    for name in files:
+        check_output_file(folder / name, folder_made=True)
+    if writable:
+        nearest = next(p for p in (folder, *folder.parents) if p.is_dir())
+        if not os.access(nearest, os.W_OK | os.X_OK):
+            where = "it" if nearest == folder else f"the folder {nearest}"
+            raise OutputError(
+                f"cannot write into {folder}: {where} cannot be written (its permissions, a read-only file system, or an immutable flag)"
+            )
+    return folder
 
 
 def output_folder(path: str | os.PathLike) -> Path:
@@ -307,6 +378,140 @@ def output_folder(path: str | os.PathLike) -> Path:
     except OSError as err:
         raise _failed(f"cannot write into {path}", err, path) from None
     return path
+
+
+@contextmanager
+def staging_folder(parent: str | os.PathLike, prefix: str) -> Iterator[Path]:
+    """A new hidden folder in ``parent`` to make outputs in before :func:`move_in` puts them in place.
+
+    In ``parent`` so that moving out of it is a rename on one file system; named ``<prefix>XXXXXXXX``;
+    removed, with whatever is still in it, when the ``with`` block ends (removing it is tidying up:
+    if that fails, the block's own result or error stands).
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be made; the message names ``parent``.
+    """
+    parent = Path(parent)
+    try:
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    except OSError as err:
+        raise _failed(f"cannot write in {parent}", err, parent) from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def staging_parent(folder: str | os.PathLike) -> Path:
+    """Where to make the contents of the folder output ``folder`` before :func:`move_in` puts them there.
+
+    Beside it, on its file system: its parent (the parent of the folder a symbolic link leads
+    to); the folder itself if it is a mount point or its parent cannot be written; for a folder
+    not made yet, the nearest folder above it.
+    """
+    real = Path(os.path.realpath(folder))
+    if not real.is_dir():
+        return next(p for p in real.parents if p.is_dir())
+    parent = real.parent
+    if parent.stat().st_dev != real.stat().st_dev or not os.access(parent, os.W_OK | os.X_OK):
+        return real
+    return parent
+
+
+def move_in(moves: Sequence[tuple[Path, Path]], aside: Path, remove: Sequence[Path] = ()) -> None:
+    """Put finished outputs in place, all of them or none.
+
+    Parameters
+    ----------
+    moves
+        ``(made, target)`` pairs, moved in this order: ``made`` is a file or a folder in a
+        :func:`staging_folder` on the file system of ``target``.  A file replaces its target in
+        one rename (readers see the old file or the new one).  A folder replaces its target
+        folder whole: the old one is moved aside and the new one renamed in; if the target is a
+        symbolic link to a folder, the folder it leads to is replaced and the link kept.  Folders
+        a target needs are made.
+    aside
+        A folder beside the staged outputs (made if missing) where the old outputs wait until
+        every move has succeeded; the caller removes it with its staging folder.
+    remove
+        Paths to move aside before anything is moved in (a record that would otherwise describe
+        outputs half replaced); put back if the move fails.
+
+    Raises
+    ------
+    OutputError
+        If a target may not be written (every target is checked before anything moves: see
+        :func:`check_output_file` and :func:`check_output_folder`), or a move fails; then every
+        step already done is undone, in reverse order, so the targets are as they were.  The
+        message names the target; the system's error, if any, is its ``__cause__``.  Any other
+        exception (an interrupt) is raised again after the same undoing.
+    """
+    planned = []
+    for made, target in moves:
+        made, target = Path(made), Path(target)
+        if made.is_dir():
+            check_output_folder(target)
+            planned.append((made, target, Path(os.path.realpath(target)) if target.is_symlink() else target))
+        else:
+            planned.append((made, check_output_file(target, folder_made=True), target))
+    undo: list = []
+    try:
+        Path(aside).mkdir(exist_ok=True)
+        for number, path in enumerate(map(Path, remove)):
+            if os.path.lexists(path):
+                held = Path(aside) / f"removed-{number}-{path.name}"
+                undo.append(lambda held=held, path=path: os.replace(held, path))
+                os.replace(path, held)
+        for number, (made, target, real) in enumerate(planned):
+            try:
+                _make_parents(real.parent, undo)
+                held = Path(aside) / f"{number}-{real.name}"
+                # Each step's undoing is noted before the step, so an interrupt between the two
+                # cannot skip it; undoing a step that did not happen fails harmlessly.
+                if made.is_dir():
+                    check_output_folder(target)  # again: something may have been put there meanwhile
+                    if real.exists():
+                        undo.append(lambda held=held, real=real: os.replace(held, real))
+                        os.replace(real, held)
+                    undo.append(lambda made=made, real=real: os.replace(real, made))
+                    os.replace(made, real)
+                else:
+                    check_output_file(target)
+                    kept = real.exists()
+                    if kept:
+                        _keep(real, held)
+                    undo.append(lambda held=held, real=real, kept=kept: os.replace(held, real) if kept else os.unlink(real))
+                    os.replace(made, real)
+            except OutputError:
+                raise
+            except OSError as err:
+                raise _failed(f"cannot write {target}", err, target) from err
+    except BaseException:
+        for step in reversed(undo):
+            with suppress(OSError):  # put back what can be; the first error is the one to report
+                step()
+        raise
+
+
+def _make_parents(folder: Path, undo: list) -> None:
+    """Make ``folder`` and the folders above it that are missing, noting how to remove them again."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        undo.append(made.rmdir)
+        made.mkdir()
+
+
+def _keep(path: Path, held: Path) -> None:
+    """Keep the old content of ``path`` at ``held`` (a hard link, or a copy where links cannot be made)."""
+    try:
+        os.link(path, held)
+    except OSError:
+        shutil.copy2(path, held)
 
 
 def _failed(doing: str, err: OSError, path: Path) -> OutputError:

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+import subprocess
+import sys
+import venv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,6 +15,7 @@ from typer.testing import CliRunner
 from aidstats.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
 # The whole paper, as laid beside the project (../shared/source); CI has it too.
 PAPER = ROOT.parent / "shared" / "source" / "000_f1b226380e4620e3.txt"
 
@@ -61,17 +68,111 @@ def page(chromium):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The site of the bundled package, written once by ``aidstats site`` for the tests that only read it."""
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = run_cli("site", "-o", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+    """The site of the bundled package, written once per run by ``aidstats site`` for the tests that only read it."""
+
+    def write(folder: Path) -> None:
+        result = run_cli("site", "-o", str(folder / "site"))
+        assert result.exit_code == 0, result.output
+
+    return made_once(tmp_path_factory, "site", write) / "site"
 
 
 @pytest.fixture(scope="session")
 def built_dashboard(tmp_path_factory) -> Path:
-    """The dashboard of the bundled package, written once by ``aidstats dashboard``."""
-    path = tmp_path_factory.mktemp("dash") / "dashboard.html"
-    result = run_cli("dashboard", "-o", str(path))
-    assert result.exit_code == 0, result.output
-    return path
+    """The dashboard of the bundled package, written once per run by ``aidstats dashboard``."""
+
+    def write(folder: Path) -> None:
+        result = run_cli("dashboard", "-o", str(folder / "dashboard.html"))
+        assert result.exit_code == 0, result.output
+
+    return made_once(tmp_path_factory, "dashboard", write) / "dashboard.html"
+
+
+# Markers (registered in pyproject.toml; TESTING.md says what runs where). A test that asks for one of
+# these fixtures, directly or through another fixture, gets the marker without writing it.
+SLOW_FIXTURES = {"wheel", "light_env", "viz_env"}  # a wheel built, a fresh virtual environment installed
+BROWSER_FIXTURES = {"chromium", "page"}  # Debian's Chromium
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        asked = set(getattr(item, "fixturenames", ()))
+        if asked & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if asked & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+
+
+# Made once per run: under pytest-xdist each worker is a process of its own, so a session fixture alone
+# would build the same wheel, environment or site once per worker. made_once() lets the first worker
+# that asks make it in the run's shared temporary folder while the others wait for it and then reuse it.
+
+
+def mutating() -> bool:
+    """Whether mutmut runs these tests (it sets MUTANT_UNDER_TEST). mutmut runs, for each mutant, only the
+    tests that called the mutated function; so under mutmut every test writes what it reads afresh
+    rather than reading what an earlier test wrote."""
+    return "MUTANT_UNDER_TEST" in os.environ
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder ``name``, filled by ``make(folder)`` once per test run, whichever worker asks first."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, which holds each worker's own
+    folder, done = base / name, base / f"{name}.done"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if make() fails
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def make_env(folder: Path, requirement: str) -> Path:
+    """A fresh virtual environment at ``folder`` holding ``requirement`` and what it depends on, resolved
+    from the package index; nothing of this environment. uv makes it where uv is installed (the test
+    extra brings it: seconds, from its cache); otherwise venv without pip, and this environment's pip
+    installs into it (``pip --python``), without compiling bytecode (Python compiles what it imports)."""
+    python = folder / "bin" / "python"
+    uv = shutil.which("uv", path=str(VENV_BIN))
+    if uv:
+        commands = [
+            [uv, "venv", "-q", "--python", sys.executable, str(folder)],
+            [uv, "pip", "install", "-q", "--python", str(python), requirement],
+        ]
+    else:
+        venv.create(folder)
+        commands = [[sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-compile", requirement]]
+    for command in commands:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        assert done.returncode == 0, f"could not install {requirement} into a fresh virtual environment:\n{done.stderr}"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel of this checkout, built once per run by pip as a user would, for every test that reads or installs it."""
+
+    def build(folder: Path) -> None:
+        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+
+    (built,) = made_once(tmp_path_factory, "wheel", build).glob("aidstats-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def light_env(wheel, tmp_path_factory) -> Path:
+    """`pip install aidstats`: a fresh virtual environment with the wheel and its plain dependencies, no extra."""
+    return made_once(tmp_path_factory, "light", lambda folder: make_env(folder / "venv", str(wheel))) / "venv"
+
+
+@pytest.fixture(scope="session")
+def viz_env(wheel, tmp_path_factory) -> Path:
+    """`pip install "aidstats[viz,export]"`: a fresh virtual environment with the wheel, the viz and export extras and their dependencies."""
+    return made_once(tmp_path_factory, "viz", lambda folder: make_env(folder / "venv", f"{wheel}[viz,export]")) / "venv"

@@ -61,7 +61,8 @@ def serve(folder: Path, faults: dict | None = None, stall_seconds: float = 5.0, 
     server.faults, server.stall_seconds = faults or {}, stall_seconds
     server.requests = log if log is not None else []
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for serve_forever to look again (half a second by default, per test).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -24,6 +24,7 @@ def test_committed_package_equals_a_fresh_build():
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow  # two builds, each in a fresh interpreter
 def test_build_is_deterministic_across_folders_and_environments(tmp_path):
     """Two builds in different folders, time zones, locales and hash seeds."""
     outputs = []

@@ -45,7 +45,7 @@ def _fail_rename(monkeypatch, step: int, error: BaseException) -> list:
             raise error
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(aidstats.build.run.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)  # the one os module: aidstats.package makes the renames
     return calls
 
 
@@ -72,7 +72,7 @@ def test_a_failed_rename_puts_the_previous_outputs_back(project_copy, monkeypatc
 
 
 def test_a_real_failure_of_the_last_rename_puts_the_old_clean_back(project_copy):
-    """No simulation: a folder where datapackage.json should go makes the last rename fail."""
+    """No simulation: a folder where datapackage.json should go (once it made the last rename fail; now it is refused up front)."""
     _stale_outputs(project_copy)
     (project_copy / "datapackage.json").unlink()
     (project_copy / "datapackage.json").mkdir()
@@ -80,7 +80,7 @@ def test_a_real_failure_of_the_last_rename_puts_the_old_clean_back(project_copy)
     clean_before = {p.name: p.read_bytes() for p in (project_copy / "clean").iterdir()}
     entries = _entries(project_copy)
 
-    with pytest.raises(OSError, match=r"Is a directory"):  # the cause, as the system gave it
+    with pytest.raises(OSError, match=r"datapackage.json: it is a folder"):  # refused before anything is written
         aidstats.build.run.build(project_copy)
 
     assert {p.name: p.read_bytes() for p in (project_copy / "clean").iterdir()} == clean_before

@@ -13,8 +13,8 @@ import pytest
 from conftest import run_cli, snapshot
 
 from aidstats.build import crosscheck
-from aidstats.errors import InputProblem
 from aidstats.build.schemas import TABLES
+from aidstats.errors import InputProblem
 
 
 def frame(lines, **columns) -> pd.DataFrame:

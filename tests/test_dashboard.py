@@ -7,7 +7,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import ROOT, run_cli
+from conftest import run_cli
 
 import aidstats
 from aidstats.web import dashboard, figures
@@ -187,16 +187,7 @@ def test_render_gives_the_offline_page_unless_asked_for_the_cdn():
     assert figures.BUNDLE.read_text(encoding="utf-8")[-2000:] in text and "<script src=" not in text
 
 
-def test_the_wheel_carries_the_bundle_its_licence_and_the_dashboard_template(tmp_path):
-    import subprocess
-    import sys
-
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("aidstats-*.whl")
+def test_the_wheel_carries_the_bundle_its_licence_and_the_dashboard_template(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
         "aidstats/web/assets/vendor/plotly-cartesian.min.js",

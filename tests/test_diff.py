@@ -12,8 +12,8 @@ import pytest
 from conftest import ROOT, run_cli
 from server import serve
 
-from aidstats.remote.diff import DiffError, diff_packages, render_json, render_text
 from aidstats.loader import list_tables
+from aidstats.remote.diff import DiffError, diff_packages, render_json, render_text
 
 DONORS_OLD = "code,name\nCHN,China\nPOL,Poland\nROU,Romania\n"
 DONORS_NEW = "code,name\nCHN,China\nPOL,Poland\nHUN,Hungary\n"  # ROU removed, HUN added

@@ -16,11 +16,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, made_once
 
 import aidstats
 from aidstats.build.run import build
-from aidstats.web.dashboard import write as write_dashboard
 from aidstats.publish.readme import (
     CAVEATS_END,
     CAVEATS_START,
@@ -32,6 +31,7 @@ from aidstats.publish.readme import (
     tables_markdown,
     update_readme,
 )
+from aidstats.web.dashboard import write as write_dashboard
 from aidstats.web.figures import CHARTS
 from aidstats.web.site import build_site
 
@@ -143,19 +143,25 @@ def make_hostile_package(root: Path) -> Path:
     return root
 
 
+# Each made once per run (made_once, conftest.py), also under pytest-xdist; the tests only read them.
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
-    return make_hostile_package(tmp_path_factory.mktemp("hostile"))
+    return made_once(tmp_path_factory, "hostile", make_hostile_package)
 
 
 @pytest.fixture(scope="module")
 def hostile_site(hostile, tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("hostile-site") / "site", root=hostile)
+    return made_once(tmp_path_factory, "hostile-site", lambda folder: build_site(folder / "site", root=hostile)) / "site"
 
 
 @pytest.fixture(scope="module")
 def hostile_dashboard(hostile, tmp_path_factory) -> Path:
-    return write_dashboard(tmp_path_factory.mktemp("hostile-dash") / "dashboard.html", root=hostile)
+    return (
+        made_once(tmp_path_factory, "hostile-dash", lambda folder: write_dashboard(folder / "dashboard.html", root=hostile))
+        / "dashboard.html"
+    )
 
 
 def test_the_hostile_text_is_in_the_package(hostile):
@@ -283,9 +289,9 @@ def test_dashboard_shows_hostile_text_as_typed(hostile, hostile_dashboard, page)
 
     page.goto(hostile_dashboard.as_uri())
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000)
-    # "<strong>table</strong>: issue <em>treatment</em>"
-    # Each item also shows the caveat's evidence after its issue and treatment.
-    assert any(t.startswith(f"sources: {HOSTILE} {HOSTILE}") for t in page.locator("#caveats li").all_inner_texts())
+    # The site's caveat list (macros.html): "<strong>id</strong> (table): issue", the evidence, "Treatment: …".
+    items = page.locator("#caveats li").all_inner_texts()
+    assert any(t.startswith(f"{CAVEAT_ID} (sources") and f"): {HOSTILE}" in t and f"Treatment: {HOSTILE}" in t and QUOTE in t for t in items)
     assert page.title() == f"Title {HOSTILE}"
     assert page.locator("figure.chart").evaluate_all("figures => figures.map(f => f.id)") == list(CHARTS)  # anchors to each chart
     assert page.locator("figure.chart figcaption").all_inner_texts() == [caption(name, hostile) for name in CHARTS]
@@ -297,7 +303,7 @@ def test_dashboard_shows_hostile_text_as_typed(hostile, hostile_dashboard, page)
 def test_dashboard_renders_the_package_it_is_given(hostile, hostile_dashboard):
     """Caveats, charts and citation come from ``root``, not from the bundled package."""
     text = hostile_dashboard.read_text(encoding="utf-8")
-    assert text.count("<li>") == len(aidstats.load("caveats", hostile))
+    assert text.count('<li class="caveat">') == len(aidstats.load("caveats", hostile))
     assert len(aidstats.load("caveats", hostile)) != len(aidstats.load("caveats"))  # so the count tells the packages apart
     assert f"Cite as: Citation {HOSTILE.replace('<', '&lt;')[:20]}" in text
 

@@ -1,7 +1,8 @@
 """`aidstats export xlsx|stata|sqlite`: what Excel, Stata and Datasette users open.
 
-Each test writes the export it reads (no shared fixture), so that mutation
-testing, which runs only the tests that call the mutated function, runs them.
+The tests that only read an export share one written once per module (``written``);
+under mutation testing, which runs only the tests that call the mutated function,
+each of them writes its own (conftest.mutating()), so that mutmut runs them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, mutating, run_cli
 
-from aidstats.publish.export import FORMATS
-from aidstats.publish.tables import heading
 from aidstats.loader import descriptor, list_tables, load, resource
+from aidstats.publish.export import FORMATS
+from aidstats.publish.tables import unit_symbols
+from aidstats.text.numbers import heading
 
 TABLES = list_tables(ROOT)
 
@@ -33,26 +35,42 @@ def _export(fmt: str, folder: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """``written(fmt, folder)``: the folder `aidstats export FMT` wrote, once per module, for the tests that
+    only read it; under mutmut, ``folder``, written afresh for the test that asks."""
+    folders: dict[str, Path] = {}
+
+    def get(fmt: str, folder: Path) -> Path:
+        if mutating():
+            return _export(fmt, folder)
+        if fmt not in folders:
+            folders[fmt] = _export(fmt, tmp_path_factory.mktemp(fmt))
+        return folders[fmt]
+
+    return get
+
+
 @pytest.fixture
-def workbook(tmp_path):
+def workbook(written, tmp_path):
     import openpyxl
 
-    return openpyxl.load_workbook(_export("xlsx", tmp_path) / "aidstats.xlsx")
+    return openpyxl.load_workbook(written("xlsx", tmp_path) / "aidstats.xlsx")
 
 
 @pytest.fixture
-def stata(tmp_path) -> Path:
-    return _export("stata", tmp_path)
+def stata(written, tmp_path) -> Path:
+    return written("stata", tmp_path)
 
 
 @pytest.fixture
-def sqlite_export(tmp_path) -> Path:
-    return _export("sqlite", tmp_path)
+def sqlite_export(written, tmp_path) -> Path:
+    return written("sqlite", tmp_path)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_each_format_is_byte_identical_when_written_twice(tmp_path, fmt):
-    first, second = _export(fmt, tmp_path / "first"), _export(fmt, tmp_path / "second")
+def test_each_format_is_byte_identical_when_written_twice(written, tmp_path, fmt):
+    first, second = written(fmt, tmp_path / "first"), _export(fmt, tmp_path / "second")
     files = {
         "xlsx": ["aidstats.xlsx"],
         "stata": sorted(f"{name}.dta" for name in TABLES),
@@ -108,13 +126,34 @@ def test_about_gives_title_version_citation_licence_and_caveats(workbook):
 def test_a_table_sheet_has_titled_headers_with_units_frozen_and_filtered(workbook):
     sheet = workbook["aid_deliveries"]
     fields = resource("aid_deliveries", ROOT)["schema"]["fields"]
-    assert [cell.value for cell in sheet[1]] == [heading(f, fields) for f in fields]
+    assert [cell.value for cell in sheet[1]] == [heading(f, fields, unit_symbols(ROOT)) for f in fields]
     assert sheet.max_row == 84 + 1  # 84 deliveries under one header row
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:O{84 + 1}"  # 15 columns: A to O
     mineral = [cell.value for cell in workbook["mineral_exports"][1]]
     assert mineral[:2] == ["Commodity", "Delivered (t)"]
     assert [cell.value for cell in workbook["railway_damage"][1]][2] == "Lost (see Unit)"  # its unit is in the unit column
+
+
+def test_a_percentage_is_headed_alike_in_the_workbook_the_dta_and_the_database(workbook, stata, sqlite_export):
+    # One heading function, with the units table's "%": not "Percent of plan (percent)" here and "(%)" on the site.
+    header = [cell.value for cell in workbook["mineral_exports"][1]]
+    assert header[:3] == ["Commodity", "Delivered (t)", "Percent of plan (%)"]
+    with pd.io.stata.StataReader(stata / "mineral_exports.dta") as reader:
+        assert reader.variable_labels()["percent_of_plan"] == "Percent of plan (%)"
+    columns = json.loads((sqlite_export / "metadata.json").read_text(encoding="utf-8"))["databases"]["aidstats"]["tables"]
+    assert columns["mineral_exports"]["columns"]["percent_of_plan"].endswith(" Unit: %.")
+    units = {row[1]: row[3] for row in workbook["Columns"].iter_rows(min_row=2, values_only=True) if row[0] == "mineral_exports"}
+    assert units["percent_of_plan"] == "%" and units["delivered_t"] == "t"
+
+
+def test_a_figure_printed_as_a_phrase_shows_its_decimals(workbook):
+    # "year and a half" is 1.5: one decimal, by the rule the build uses (it showed as "2" under "#,##0").
+    sheet = workbook["key_figures"]
+    names = [cell.value for cell in sheet[1]]
+    value, printed = names.index("Value (see Unit)"), names.index("Value as printed")
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[printed].value == "year and a half")
+    assert row[value].value == 1.5 and row[value].number_format == "#,##0.0"
 
 
 def test_numbers_are_numbers_shown_in_their_printed_precision(workbook):
@@ -246,7 +285,7 @@ def test_stata_names_fix_what_stata_refuses():
 
 
 def test_what_stata_cannot_take_as_is_is_renamed_cut_or_stored_long(monkeypatch, tmp_path):
-    from aidstats.publish import export as export, stata
+    from aidstats.publish import export, stata
 
     title = "A table title of more than eighty characters, which is what Stata allows in a label"
     fields = [
@@ -275,7 +314,7 @@ def test_what_stata_cannot_take_as_is_is_renamed_cut_or_stored_long(monkeypatch,
 
 
 def test_a_label_of_eighty_characters_is_kept_whole(monkeypatch, tmp_path):
-    from aidstats.publish import export as export, stata
+    from aidstats.publish import export, stata
 
     title = "x" * 80
     fields = [{"name": "a", "title": "A", "type": "integer"}]
@@ -311,7 +350,7 @@ def test_the_database_holds_every_table_with_its_keys(sqlite_export):
 
 
 def test_a_broken_foreign_key_stops_the_export_and_names_the_row(monkeypatch, tmp_path):
-    from aidstats.publish import database, export, tables
+    from aidstats.publish import database, tables
 
     real = tables.tables
 
@@ -565,8 +604,8 @@ def test_a_command_needing_openpyxl_names_the_export_extra(monkeypatch, tmp_path
 
 
 def test_from_python_the_message_names_the_function(monkeypatch, tmp_path):
-    from aidstats.publish.export import export
     from aidstats.extras import MissingExtra
+    from aidstats.publish.export import export
 
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(MissingExtra, match=r"aidstats\.export\.export\('xlsx'\) needs openpyxl: pip install \"aidstats\[export\]\""):
@@ -625,10 +664,10 @@ def test_every_format_follows_the_package_given(other_package, tmp_path):
     assert meta["databases"]["aidstats"]["tables"]["railway_damage"]["title"] == "Railway losses, retitled"
 
 
-def test_every_zip_entry_of_the_workbook_carries_the_package_date(tmp_path):
+def test_every_zip_entry_of_the_workbook_carries_the_package_date(written, tmp_path):
     import zipfile
 
-    with zipfile.ZipFile(_export("xlsx", tmp_path) / "aidstats.xlsx") as book:
+    with zipfile.ZipFile(written("xlsx", tmp_path) / "aidstats.xlsx") as book:
         dates = {info.date_time for info in book.infolist()}
     created = descriptor(ROOT)["created"]  # "2026-11-27T00:00:00Z"
     assert dates == {(int(created[:4]), int(created[5:7]), int(created[8:10]), 0, 0, 0)}

@@ -4,7 +4,7 @@ and whatever needs an extra says which one in one line.
 The first tests block an extra's libraries in this environment (a ``None`` in
 ``sys.modules`` makes an import of it fail as if it were not installed); the
 last ones install the wheel, with its real plain dependencies from the package
-index, into a fresh virtual environment, once per session.
+index, into a fresh virtual environment, once per run (``light_env`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 import tomllib
-import venv
 from pathlib import Path
 
 import pytest
@@ -215,21 +214,7 @@ def test_download_from_python_names_the_extra(monkeypatch, tmp_path):
 # --- the wheel in a fresh virtual environment, without extras ------------------------------
 
 
-@pytest.fixture(scope="session")
-def light_env(tmp_path_factory) -> Path:
-    """A fresh virtual environment with the wheel and its plain dependencies (resolved by pip, from its cache if it can)."""
-    work = tmp_path_factory.mktemp("light")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(work / "dist"), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = (work / "dist").glob("aidstats-*.whl")
-    venv.create(work / "venv", with_pip=True)
-    python = work / "venv" / "bin" / "python"
-    done = subprocess.run([python, "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, f"pip could not install the wheel with its dependencies:\n{done.stderr}"
-    return work / "venv"
+# light_env (conftest.py): the wheel and its plain dependencies in a fresh virtual environment, made once per run.
 
 
 def run_in(env: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import aidstats
-from aidstats.loader import resource
-from aidstats.text.numbers import DIGITS, Shown, format_frame, format_number, format_value, header, kind, with_unit
+from aidstats.loader import load, resource
+from aidstats.publish.tables import unit_symbols
+from aidstats.text.numbers import DIGITS, Shown, format_frame, format_number, format_value, header, heading, kind, symbols, with_unit
 
 YEAR = {"name": "year", "type": "integer"}
 SEQ = {"name": "seq", "type": "integer"}
@@ -23,6 +24,7 @@ COMPUTED = {"name": "plan_t", "type": "number", "unit": "t", "derivedFrom": ["de
 PRINTED = {"name": "quantity_as_printed", "type": "string"}
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
+UNITS = unit_symbols()  # the bundled package's units table: the one source of unit symbols
 
 
 def parse(text: str) -> float:
@@ -88,9 +90,9 @@ def test_exact_numbers_keep_every_printed_digit():
 
 def test_units_follow_the_number():
     assert format_value(1_250_000, QUANTITY, unit="t").text == "1,250,000 t"
-    assert format_value(52.7, EXACT, unit="percent").text == "52.7%"
-    assert format_value(452, QUANTITY, unit="count").text == "452"
-    assert with_unit("", "t") == ""
+    assert format_value(52.7, EXACT, unit="percent", symbols=UNITS).text == "52.7%"
+    assert format_value(452, QUANTITY, unit="count", symbols=UNITS).text == "452"
+    assert with_unit("", "t", UNITS) == ""
 
 
 def test_printed_text_dates_and_missing_values():
@@ -111,11 +113,49 @@ def test_infinity_and_negative_zero():
 
 
 def test_headers_carry_fixed_units():
-    assert header({"name": "plan_t", "title": "Implied plan", "unit": "t"}) == "Implied plan (t)"
-    assert header({"name": "percent_of_plan", "title": "Percent of plan", "unit": "percent"}) == "Percent of plan (%)"
-    assert header({"name": "share_lost", "title": "Share lost", "unit": "fraction"}) == "Share lost (fraction)"
-    assert header({"name": "quantity", "title": "Quantity", "unitField": "unit"}) == "Quantity"
+    assert header({"name": "plan_t", "title": "Implied plan", "unit": "t"}, symbols=UNITS) == "Implied plan (t)"
+    assert header({"name": "percent_of_plan", "title": "Percent of plan", "unit": "percent"}, symbols=UNITS) == "Percent of plan (%)"
+    assert header({"name": "share_lost", "title": "Share lost", "unit": "fraction"}, symbols=UNITS) == "Share lost (fraction)"
+    # A unit given row by row: the site showed the title alone, the workbook "(see Unit)"; one heading now, the workbook's.
+    fields = [{"name": "quantity", "title": "Quantity", "unitField": "unit"}, {"name": "unit", "title": "Unit"}]
+    assert header(fields[0], fields) == "Quantity (see Unit)"
     assert header({"name": "quantity"}) == "quantity"
+
+
+def test_one_heading_function():
+    # The site's old name is the same function, not a second one.
+    assert header is heading
+
+
+def test_unit_symbols_come_from_the_units_table():
+    units = load("units").set_index("unit")["printed_as"]
+    # Worked out by hand from raw/units.csv: "%" is a sign; "tons", "meters", "dozen|dozens" are words (the code);
+    # count, item and person are printed bare (nothing).
+    assert units["percent"] == "%" and UNITS["percent"] == "%"
+    assert units["t"] == "tons" and UNITS["t"] == "t"
+    assert units["m"] == "meters" and UNITS["m"] == "m"
+    assert UNITS["dozen"] == "dozen" and UNITS["km"] == "km"
+    assert UNITS["count"] == UNITS["item"] == UNITS["person"] == ""
+    assert set(UNITS) == set(units.index)  # every unit of the table, no other
+    assert symbols({"pct": "%|per cent", "x": pd.NA, "y": ""}) == {"pct": "%", "x": "", "y": ""}
+
+
+def test_a_unit_without_a_symbol_is_named_in_a_heading_and_silent_after_a_number():
+    field = {"name": "lost", "title": "Lost", "unit": "count"}
+    assert heading(field, symbols=UNITS) == "Lost (count)"  # the heading still says what is counted
+    assert format_value(452, {**field, "type": "integer"}, unit="count", symbols=UNITS).text == "452"
+    # A unit the table does not list is written as its code, after a number and in a heading alike.
+    assert with_unit("1.5", "rouble", UNITS) == "1.5 rouble"
+    assert heading({"name": "price", "title": "Price", "unit": "rouble"}, symbols=UNITS) == "Price (rouble)"
+
+
+def test_show_labels_columns_by_name_with_the_same_units():
+    fields = resource("mineral_exports")["schema"]["fields"]
+    by_name = {f["name"]: f for f in fields}
+    assert heading(by_name["percent_of_plan"], fields, UNITS, names=True) == "percent_of_plan (%)"
+    assert heading(by_name["percent_of_plan"], fields, UNITS) == "Percent of plan (%)"
+    railway = resource("railway_damage")["schema"]["fields"]
+    assert heading(railway[2], railway, UNITS, names=True) == "lost (see unit)"
 
 
 def test_format_frame_formats_each_column_under_its_field():
@@ -168,11 +208,13 @@ def test_show_prints_numbers_as_the_site_does():
     result = run_cli("show", "aid_deliveries")
     assert result.exit_code == 0, result.output
     assert "1951" in result.output and "1,951" not in result.output  # the year
-    assert re.search(r"quantity_base\s+1,250,000\s", result.output)  # not 1250000.0 or 1.25e+06
-    assert re.search(r"quantity_base\s+100,000,000\s", result.output)  # penicillin: 100 million units, not 1e+08
+    # Each column labelled by its name and the unit of its heading (issue 17: one heading function).
+    assert re.search(r"quantity_base \(see base_unit\)\s+1,250,000\s", result.output)  # not 1250000.0 or 1.25e+06
+    assert re.search(r"quantity_base \(see base_unit\)\s+100,000,000\s", result.output)  # penicillin: 100 million units, not 1e+08
     assert not re.search(r"\de[+-]\d", result.output)
     minerals = run_cli("show", "mineral_exports").output
-    assert re.search(r"plan_t\s+10,144\s", minerals)  # 5,346 / 52.7 × 100 = 10,144.2… to four significant digits
+    assert re.search(r"plan_t \(t\)\s+10,144\s", minerals)  # 5,346 / 52.7 × 100 = 10,144.2… to four significant digits
+    assert re.search(r"percent_of_plan \(%\)\s+52\.7\s", minerals)  # the site's and the workbook's "%"
     assert "10144.2" not in minerals
 
 
@@ -195,7 +237,7 @@ def test_every_kind_gives_its_full_text_too():
     assert format_value(32, SEQ) == Shown("32", "32")
     assert format_value("1951-08-31", {"name": "period_end", "type": "date"}) == Shown("1951-08-31", "1951-08-31")
     assert format_value("2,000,000 dozen", PRINTED) == Shown("2,000,000 dozen", "2,000,000 dozen")
-    assert format_value(452.0, QUANTITY, unit="count") == Shown("452", "452")  # a whole number stored as a float
+    assert format_value(452.0, QUANTITY, unit="count", symbols=UNITS) == Shown("452", "452")  # a whole number stored as a float
     assert format_value(116073.61963190183, COMPUTED, unit="t") == Shown("116,074 t", "116,073.61963190183 t")
 
 

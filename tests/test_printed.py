@@ -27,6 +27,7 @@ from aidstats.text.printed import NotANumber, decimals, parse_printed
         ("100 million units", Decimal(100 * 1_000_000), "units"),
         ("50 thousand tons", Decimal(50 * 1_000), "tons"),
         ("2.5 million", Decimal(25 * 100_000), None),  # 2.5 x 1,000,000
+        ("2.5 Thousand", Decimal(2_500), None),  # a scale word in any case, as "Two" is read
         ("5 thousands", Decimal(5), "thousands"),  # not a scale word: "thousands" is left as the unit
         ("year and a half", Decimal(3) / 2, None),  # "another year and a half"
         ("20,000 dozens", Decimal(20_000), "dozens"),
@@ -76,11 +77,35 @@ def test_text_that_is_not_a_printed_number_is_refused_naming_the_text(text):
         ("1,234.5", 1),
         ("two", 0),
         ("100 million units", 0),
-        ("2.5 million", 1),  # the scale word does not change what was printed after the point
+        ("2.5 million", 0),  # 2,500,000: the printed decimal is a digit of the millions, not a decimal of the value
     ],
 )
 def test_decimals_counts_the_digits_printed_after_the_point(text, places):
     assert decimals(text) == places
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # Each worked out by hand: the value the figure stands for, then its decimal places.
+        ("1.5 million units", 0),  # 1.5 x 1,000,000 = 1,500,000: a whole number, no decimals (one printed digit after the point, less six zeros)
+        ("1.5 million", 0),  # the same without a unit word
+        ("1.5", 1),  # 1.5 itself: one decimal
+        ("1.2345 thousand", 1),  # 1.2345 x 1,000 = 1,234.5: four printed decimals less three zeros
+        ("2.25 thousand", 0),  # 2,250: two printed decimals less three zeros, never fewer than none
+        ("0.840", 3),  # 0.840: the trailing zero is printed precision
+        ("120.4", 1),  # lead's 120.4% (footnote 48)
+        ("year and a half", 1),  # the phrase stands for 1.5
+        ("2.5 Thousand", 0),  # a scale word in any case, as number words are: 2,500
+        ("twenty-two", 0),
+    ],
+)
+def test_one_decimals_rule_for_the_build_and_the_workbook(text, places):
+    from aidstats.publish import workbook
+
+    assert decimals(text) == places
+    assert workbook.decimals is decimals  # the workbook's number formats use this very rule
+    assert workbook._places(text) == places
 
 
 def test_decimals_refuses_what_is_not_a_number():

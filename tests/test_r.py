@@ -28,6 +28,8 @@ RSCRIPT = shutil.which("Rscript")
 # The R class readr gives each Table Schema type.
 R_CLASS = {"string": "character", "integer": "integer", "number": "numeric", "boolean": "logical", "date": "Date"}
 
+pytestmark = pytest.mark.slow  # each test starts R (seconds, with readr)
+
 
 @pytest.fixture(autouse=True, scope="module")
 def _require_r():

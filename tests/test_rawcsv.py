@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidstats.errors import BuildError, show
 from aidstats.build.rawcsv import read_raw_csv
+from aidstats.errors import BuildError, show
 
 COLUMNS = ["a", "b"]
 QUOTE_RULE = 'a double quote only inside a value wrapped in double quotes, written twice there ("")'

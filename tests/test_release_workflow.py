@@ -1,10 +1,12 @@
-"""The release workflow (.github/workflows/release.yml) and what CI installs (.ci/run).
+"""The workflows (.github/workflows/release.yml and ci.yml), what CI installs (.ci/run), and pre-commit.
 
-The workflow is checked against GitHub's workflow schema (check-jsonschema's
-copy, so no network), and the steps that matter to users are run here as
-GitHub would run them (``bash -e``), with a stand-in for ``gh``: the tag check,
-the step that writes the assets, the registry check and the upload.  So the
-asset the workflow attaches is the file ``aidstats.download()`` asks for.
+Both workflows are checked against GitHub's workflow schema (check-jsonschema's
+copy, so no network). Of the release, the steps that matter to users are run
+here as GitHub would run them (``bash -e``), with a stand-in for ``gh``: the
+tag check, the step that writes the assets, the registry check and the upload.
+So the asset the workflow attaches is the file ``aidstats.download()`` asks for.
+Of CI, the commands each job runs are checked against the README, TESTING.md
+and the markers pyproject.toml registers.
 """
 
 from __future__ import annotations
@@ -12,22 +14,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
+from conftest import made_once
 
 import aidstats
 from aidstats import metadata
-from aidstats.remote.fetch import release_url
 from aidstats.publish.release import known_hashes
+from aidstats.remote.fetch import release_url
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
+CI = ROOT / ".github" / "workflows" / "ci.yml"
 VENV_BIN = Path(sys.executable).parent
 ARCHIVE = f"aidstats-data-{metadata.VERSION}.zip"  # the name README and fetch.py promise
 REPOSITORY = "aidstats/aidstats"  # where metadata.RELEASE_URL points
@@ -45,23 +52,23 @@ def step(job: dict, step_id: str) -> dict:
 
 
 def run_step(script: str, cwd: Path, env: dict[str, str], extra_path: Path | None = None) -> subprocess.CompletedProcess:
-    """Run a step's script as GitHub runs a ``run:`` step with bash: ``bash -e``, in ``cwd``, with aidstats on PATH."""
+    """Run a step's script as GitHub runs a ``run:`` step with bash: ``bash -e``, in ``cwd``, with aidstats on PATH.
+
+    The script file is written outside ``cwd``, which other tests may be reading at the same time."""
     path = os.pathsep.join(str(p) for p in (extra_path, VENV_BIN) if p) + os.pathsep + os.environ["PATH"]
-    file = cwd / "step.sh"
-    file.write_text(script, encoding="utf-8")
-    done = subprocess.run(
-        ["bash", "-e", str(file)], cwd=cwd, env={**os.environ, "PATH": path, **env}, capture_output=True, text=True, timeout=600
-    )
-    file.unlink()
-    return done
+    with tempfile.TemporaryDirectory() as scratch:
+        file = Path(scratch, "step.sh")
+        file.write_text(script, encoding="utf-8")
+        return subprocess.run(
+            ["bash", "-e", str(file)], cwd=cwd, env={**os.environ, "PATH": path, **env}, capture_output=True, text=True, timeout=600
+        )
 
 
-def test_the_workflow_passes_the_github_workflow_schema():
+@pytest.mark.parametrize("path", [WORKFLOW, CI], ids=["release", "ci"])
+def test_the_workflow_passes_the_github_workflow_schema(path):
     checker = shutil.which("check-jsonschema", path=str(VENV_BIN)) or shutil.which("check-jsonschema")
     assert checker, "check-jsonschema is not installed (pip install check-jsonschema)"
-    done = subprocess.run(
-        [checker, "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)], capture_output=True, text=True, timeout=300
-    )
+    done = subprocess.run([checker, "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -105,19 +112,21 @@ def test_the_tag_must_be_this_version_and_the_release_where_aidstats_looks(workf
 
 @pytest.fixture(scope="module")
 def assets(workflow, tmp_path_factory) -> Path:
-    """The folder the workflow's asset step writes (dist/), written by running that step."""
-    folder = tmp_path_factory.mktemp("release")
-    done = run_step(step(workflow["jobs"]["build"], "assets")["run"], folder, {})
-    assert done.returncode == 0, done.stdout + done.stderr
-    return folder
+    """The folder the workflow's asset step writes (dist/), written once per run by running that step; the tests only read it."""
+
+    def write(folder: Path) -> None:
+        done = run_step(step(workflow["jobs"]["build"], "assets")["run"], folder, {})
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return made_once(tmp_path_factory, "release-assets", write)
 
 
-def uploaded(workflow: dict, folder: Path, release_exists: bool) -> list[list[str]]:
-    """Run the upload step in ``folder`` with a stand-in ``gh`` and return its calls (argument lists)."""
+def uploaded(workflow: dict, folder: Path, release_exists: bool, scratch: Path) -> list[list[str]]:
+    """Run the upload step in ``folder`` with a stand-in ``gh`` (kept in ``scratch``) and return its calls (argument lists)."""
     upload = step(workflow["jobs"]["release"], "upload")
-    stub = folder / "stub"
+    stub = scratch / "stub"
     stub.mkdir(exist_ok=True)
-    log = folder / "gh.log"
+    log = scratch / "gh.log"
     log.unlink(missing_ok=True)
     # gh release view fails when the release does not exist yet.
     view_status = 0 if release_exists else 1
@@ -134,8 +143,9 @@ def uploaded(workflow: dict, folder: Path, release_exists: bool) -> list[list[st
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
 
 
-def test_the_assets_are_the_archive_aidstats_downloads_and_the_exports(workflow, assets):
-    calls = uploaded(workflow, assets, release_exists=False)
+@pytest.mark.slow  # the assets step writes the release archive and every export
+def test_the_assets_are_the_archive_aidstats_downloads_and_the_exports(workflow, assets, tmp_path):
+    calls = uploaded(workflow, assets, release_exists=False, scratch=tmp_path)
     assert [c[:3] for c in calls] == [
         ["release", "view", f"v{metadata.VERSION}"],
         ["release", "create", f"v{metadata.VERSION}"],
@@ -153,6 +163,7 @@ def test_the_assets_are_the_archive_aidstats_downloads_and_the_exports(workflow,
     assert names == sorted(expected)
 
 
+@pytest.mark.slow  # the assets step writes the release archive and every export
 def test_the_assets_are_what_aidstats_package_writes(assets, tmp_path):
     """The archive attached is byte for byte the one `aidstats package` writes."""
     done = subprocess.run([str(VENV_BIN / "aidstats"), "package", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
@@ -162,6 +173,7 @@ def test_the_assets_are_what_aidstats_package_writes(assets, tmp_path):
         assert (assets / "dist" / name).read_bytes() == (tmp_path / name).read_bytes()
 
 
+@pytest.mark.slow  # the assets step writes the release archive and every export
 def test_sha256sums_lists_every_other_asset_by_its_asset_name(assets):
     files = {p.name: p for p in (assets / "dist").rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
     lines = (assets / "dist" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
@@ -171,8 +183,9 @@ def test_sha256sums_lists_every_other_asset_by_its_asset_name(assets):
         assert digest == hashlib.sha256(files[name].read_bytes()).hexdigest(), name
 
 
-def test_a_rerun_uploads_again_without_creating_the_release(workflow, assets):
-    calls = uploaded(workflow, assets, release_exists=True)
+@pytest.mark.slow  # the assets step writes the release archive and every export
+def test_a_rerun_uploads_again_without_creating_the_release(workflow, assets, tmp_path):
+    calls = uploaded(workflow, assets, release_exists=True, scratch=tmp_path)
     assert [c[:2] for c in calls] == [["release", "view"], ["release", "upload"]]
     assert "--clobber" in calls[1]
 
@@ -276,6 +289,7 @@ def test_ci_installs_nothing_when_everything_is_there(tmp_path):
     assert run_ci(tmp_path, chromium=True, rscript=0) == []
 
 
+@pytest.mark.slow  # R
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
 def test_ci_asks_r_itself_whether_readr_and_jsonlite_load():
     """The check .ci/run runs before installing R succeeds here (both load) and fails for a package that is not there."""
@@ -285,3 +299,83 @@ def test_ci_asks_r_itself_whether_readr_and_jsonlite_load():
     assert subprocess.run(["Rscript", "-e", expression], capture_output=True, timeout=120).returncode == 0
     missing = expression.replace('"jsonlite"', '"no.such.package"')
     assert subprocess.run(["Rscript", "-e", missing], capture_output=True, timeout=120).returncode != 0
+
+
+# .github/workflows/ci.yml: on every push and pull request, lint, the fast tests on three Pythons, the whole suite.
+
+
+@pytest.fixture(scope="module")
+def ci() -> dict:
+    return yaml.safe_load(CI.read_text(encoding="utf-8"))
+
+
+def runs(job: dict) -> list[str]:
+    return [s["run"] for s in job["steps"] if "run" in s]
+
+
+FAST = '.venv/bin/python -m pytest -m "not slow and not browser"'
+
+
+def test_ci_runs_on_every_push_and_pull_request_and_may_only_read(ci):
+    triggers = ci.get("on", ci.get(True))  # YAML 1.1 reads the key `on` as True
+    assert triggers == {"push": None, "pull_request": None}  # every branch and tag, every pull request
+    assert ci["permissions"] == {"contents": "read"}
+    assert set(ci["jobs"]) == {"lint", "fast", "full"}
+
+
+def test_ci_lints_and_checks_formatting_with_the_ruff_the_test_extra_asks_for(ci, tmp_path):
+    commands = runs(ci["jobs"]["lint"])
+    assert {"ruff check", "ruff format --check", "lint-imports"} <= set(commands)
+    # The install step writes the test extra's ruff and import-linter requirements, then installs them.
+    install = next(c for c in commands if "lint-requirements.txt" in c)
+    script = install.partition("python -m pip install")[0]
+    done = run_step(script, tmp_path, {"RUNNER_TEMP": str(tmp_path)})
+    assert done.returncode != 0 and "pyproject.toml" in done.stderr  # it reads the checkout's pyproject.toml
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    done = run_step(script, tmp_path, {"RUNNER_TEMP": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    test_extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["test"]
+    wanted = [r for r in test_extra if r.startswith(("ruff", "import-linter"))]
+    assert len(wanted) == 2
+    assert (tmp_path / "lint-requirements.txt").read_text(encoding="utf-8").splitlines() == wanted
+
+
+def test_ci_runs_the_fast_tests_on_python_3_11_3_12_and_3_13(ci):
+    fast = ci["jobs"]["fast"]
+    assert fast["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert fast["strategy"]["fail-fast"] is False  # one Python failing does not hide the others
+    setup = next(s for s in fast["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+    assert FAST in runs(fast)
+    assert any('.venv/bin/python -m pip install -e ".[test]"' in c for c in runs(fast))
+
+
+def test_ci_runs_the_whole_suite_with_chromium_and_r_as_the_release_does(ci, workflow):
+    full = ci["jobs"]["full"]
+    assert full["container"] == workflow["jobs"]["build"]["container"]  # python:3.11-bookworm, shared memory for Chromium
+    assert full["container"]["image"] == "python:3.11-bookworm"
+    commands = runs(full)
+    assert commands[0] == "bash .ci/run --system-only"  # Chromium and R from apt
+    assert commands[-1] == ".venv/bin/python -m pytest"  # the README's test command: everything, nothing deselected
+    assert "&& .venv/bin/python -m pytest\n" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_markers_ci_selects_by_are_registered_and_strict():
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert "--strict-markers" in options["addopts"].split()  # a misspelt marker is an error, not a test that always runs
+    registered = {line.partition(":")[0] for line in options["markers"]}
+    assert {"slow", "browser"} <= registered
+
+
+def test_testing_md_gives_the_commands_ci_runs():
+    testing = (ROOT / "TESTING.md").read_text(encoding="utf-8")
+    for command in [FAST, ".venv/bin/python -m pytest", "ruff check", "ruff format --check", "lint-imports", "bash .ci/run --system-only"]:
+        assert f"`{command}`" in testing, command
+
+
+def test_pre_commit_runs_ruffs_lint_and_format_hooks():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (repo,) = config["repos"]
+    assert repo["repo"] == "https://github.com/astral-sh/ruff-pre-commit"
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", repo["rev"]), "a released ruff, pinned"
+    assert [hook["id"] for hook in repo["hooks"]] == ["ruff-check", "ruff-format"]

@@ -157,3 +157,18 @@ def test_the_home_page_offers_each_export_with_its_size_and_hash(built_site):
     assert sorted(href for href, _, _ in offered) == sorted(expected)
     for href, _, digest in offered:
         assert hashlib.sha256((built_site / href).read_bytes()).hexdigest() == digest
+
+
+def test_columns_are_headed_as_in_the_exports(built_site):
+    """Issue 17: one heading function, so the site's headings are the workbook's and the .dta labels'."""
+    from aidstats.loader import resource
+    from aidstats.publish.tables import unit_symbols
+    from aidstats.text.numbers import heading
+
+    expected = {"mineral_exports": "Percent of plan (%)", "aid_deliveries": "Quantity (see Unit)", "railway_damage": "Share lost (fraction)"}
+    for name, shown in expected.items():
+        html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+        assert f'<button type="button">{shown}</button>' in html, name
+        fields = resource(name)["schema"]["fields"]
+        for field in fields:
+            assert f'<button type="button">{heading(field, fields, unit_symbols())}</button>' in html, field["name"]

@@ -9,6 +9,8 @@ from test_site import PAGES
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
+pytestmark = pytest.mark.browser  # every page of the site, in Chromium
+
 
 def violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))

@@ -10,27 +10,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
-import venv
 import zipfile
-from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 import aidstats
 
+pytestmark = pytest.mark.slow  # a wheel built and installed with its extras into a fresh virtual environment
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(work), str(ROOT)],
-        check=True,
-        timeout=600,
-    )
-    (built,) = work.glob("aidstats-*.whl")
-    return built
+
+# wheel and viz_env (conftest.py): the wheel, and it installed with the viz and export extras, made once per run.
 
 
 def test_the_wheel_carries_the_package_and_its_documents_but_not_raw(wheel):
@@ -38,17 +27,6 @@ def test_the_wheel_carries_the_package_and_its_documents_but_not_raw(wheel):
     for document in ["datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "clean/passages.parquet"]:
         assert f"aidstats/data/{document}" in names
     assert not any(name.startswith("aidstats/data/raw/") for name in names)
-
-
-@pytest.fixture(scope="module")
-def viz_env(wheel, tmp_path_factory) -> Path:
-    env = tmp_path_factory.mktemp("viz") / "venv"
-    venv.create(env, with_pip=True)
-    done = subprocess.run(
-        [env / "bin" / "python", "-m", "pip", "install", "-q", f"{wheel}[viz,export]"], capture_output=True, text=True, timeout=1800
-    )
-    assert done.returncode == 0, f"pip could not install the wheel with the viz and export extras:\n{done.stderr}"
-    return env
 
 
 def test_the_site_works_from_an_installed_wheel(viz_env, tmp_path):

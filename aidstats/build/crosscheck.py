@@ -12,8 +12,9 @@ import re
 import pandas as pd
 
 from aidstats.build.distinct import per_distinct
-from aidstats.errors import InputProblem, show
 from aidstats.build.schemas import Table, raw_columns
+from aidstats.errors import InputProblem, show
+from aidstats.text.passages import footnote_text  # the one footnote parser, shared with the site
 
 
 def duplicate_keys(table: Table, frame: pd.DataFrame, shown_as: str) -> list[InputProblem]:
@@ -108,31 +109,6 @@ def _occurs_whole(value: str, quote: str) -> bool:
     (False, False)
     """
     return re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(value)}(?!\w)(?![.,]\d)", quote) is not None
-
-
-def footnote_text(source_text: str, number: int) -> str | None:
-    """The text of footnote ``number`` (between ``[N:`` and its closing bracket), or None if absent.
-
-    Brackets inside a footnote ("[Stalin]", "Delo 828[9]") are balanced before its
-    end is taken; a footnote the paper never closes (53) runs to the next one.
-
-    >>> footnote_text("x.[footnoteRef:7] y [7:  Ibid. [sic] p. 2.] z [8:  Ibid.]", 7)
-    'Ibid. [sic] p. 2.'
-    >>> footnote_text("[53:  List, Opis 7, [footnoteRef:54] body [54:  Letter]", 53)
-    'List, Opis 7, [footnoteRef:54] body '
-    >>> footnote_text("[1:  A]", 2) is None
-    True
-    """
-    opening = re.search(rf"\[{number}:\s", source_text)
-    if opening is None:
-        return None
-    depth = 1
-    for end in range(opening.end(), len(source_text)):
-        depth += {"[": 1, "]": -1}.get(source_text[end], 0)
-        if depth == 0:
-            return source_text[opening.end() : end].strip()
-    following = re.compile(r"\[\d+:\s").search(source_text, opening.end())
-    return source_text[opening.end() : following.start() if following else None].strip() + " "
 
 
 def citation_problems(frame: pd.DataFrame, source_text: str, shown_as: str) -> list[InputProblem]:

@@ -1,8 +1,10 @@
 """The computed columns, derived from the printed text of each row.
 
-Each function takes a table's checked raw frame (index: CSV line) and the
-tables built before it, and returns the frame with its computed columns and
-the problems found on the way.
+Each function takes a table's checked raw frame (index: CSV line), the
+tables built before it and the file name to show in problems, and returns
+the frame with its computed columns and the problems found on the way.
+A table's model names its function (``@table(..., derive=derive.<function>)``
+in :mod:`aidstats.build.schemas`); a table without computed columns needs none.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ NUMBER_AS_PRINTED = "a number as printed, such as 5,346, 0.84, two or 100 millio
 
 
 def nothing(frame: pd.DataFrame, frames: dict, shown_as: str):
+    """The derivation of a table without computed columns: the frame as it is, no problems."""
     return frame, []
 
 
@@ -193,13 +196,3 @@ def _has_value(column: pd.Series, text: str) -> bool:
     except (ValueError, TypeError):
         return False
     return bool(probe.notna().all() and column.isin(probe).any())
-
-
-DERIVATIONS = {
-    "commodity_classes": commodity_classes,
-    "railway_damage": railway_damage,
-    "mineral_exports": mineral_exports,
-    "aid_deliveries": aid_deliveries,
-    "key_figures": key_figures,
-    "caveats": caveats,
-}

@@ -18,7 +18,6 @@ from aidstats.package import PARQUET_SUFFIX, file_facts
 from aidstats.text.citation import source_line
 
 
-
 def field_descriptor(name: str, column: pa.Column, table: Table) -> dict:
     info = column.metadata or {}
     descriptor = {"name": name, "type": _field_type(column.dtype), "title": column.title, "description": column.description}

@@ -10,22 +10,19 @@ moves the result into place at the end, so a failed build changes nothing.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow.parquet as pq
 
-from aidstats.build import crosscheck
-from aidstats.build import derive
+from aidstats import package
+from aidstats.build import crosscheck, derive
 from aidstats.build.descriptor import package_descriptor
-from aidstats.errors import BuildError, InputProblem, show
 from aidstats.build.rawcsv import read_raw_csv
 from aidstats.build.schemas import TABLES, Table, raw_columns
+from aidstats.errors import BuildError, InputProblem, OutputError, show
 
 
 def read_source_text(root: Path) -> dict[str, str]:
@@ -90,7 +87,7 @@ def _check_table(table: Table, raw: pd.DataFrame, frames: dict, source_text: str
         raise BuildError(problems + err.problems) from None
     if any(name not in frames and name != table.name for name in [fk.resource for fk in table.foreign_keys] + table.uses):
         raise BuildError(problems)  # a code list it depends on failed; that is reported
-    derived, derive_problems = derive.DERIVATIONS.get(table.name, derive.nothing)(typed, frames, shown_as)
+    derived, derive_problems = (table.derive or derive.nothing)(typed, frames, shown_as)
     if problems or derive_problems:
         raise BuildError(problems + derive_problems)
     schema = table.model.to_schema()
@@ -254,10 +251,19 @@ def write_csv(table, path: Path) -> None:
     arrow_csv.write_csv(plain, path, arrow_csv.WriteOptions(quoting_style="needed"))
 
 
+def check_outputs(root: Path) -> None:
+    """Refuse, before anything is built, a ``clean`` or ``datapackage.json`` in ``root`` that the build may not replace.
+
+    ``clean`` must be a folder (or a symbolic link to one: the folder it leads to is replaced,
+    the link kept) or missing; ``datapackage.json`` a regular file or missing; ``root`` writable
+    (see :mod:`aidstats.package`).  Raises :class:`~aidstats.errors.OutputError` naming the path.
+    """
+    package.check_outputs(root, files=[package.DESCRIPTOR], folders=["clean"], writable=True)
+
+
 def write_outputs(frames: dict[str, pd.DataFrame], root: Path) -> None:
     """Write clean/ and datapackage.json into a staging folder, then swap them in."""
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-    try:
+    with package.staging_folder(root, ".build-") as staging:
         clean = staging / "clean"
         clean.mkdir()
         for name, frame in frames.items():
@@ -265,33 +271,21 @@ def write_outputs(frames: dict[str, pd.DataFrame], root: Path) -> None:
             write_csv(table, clean / f"{name}.csv")
             pq.write_table(table, clean / f"{name}.parquet", compression="snappy")
         descriptor = package_descriptor(frames, staging)
-        (staging / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        # Plain writes: the staging folder is the build's own; move_in puts its contents in place.
+        (staging / package.DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _swap_in(staging, root)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _swap_in(staging: Path, root: Path) -> None:
-    """Replace clean/ and datapackage.json together; on failure put the old ones back."""
-    clean, old = root / "clean", staging / "clean.old"
+    """Replace clean/ and datapackage.json together (:func:`aidstats.package.move_in`); on failure the old ones stay."""
     try:
-        if clean.exists():
-            os.replace(clean, old)
-        os.replace(staging / "clean", clean)
-        os.replace(staging / "datapackage.json", root / "datapackage.json")
-    except BaseException as err:
-        # Undo by looking at what moved, so a failure at any of the three renames
-        # (or a first build, with no old clean/) ends where it began.
-        if not (staging / "clean").exists():
-            shutil.rmtree(clean)
-        if old.exists():
-            os.replace(old, clean)
-        if isinstance(err, OSError):
-            raise OSError(
-                f"could not move the new clean/ and datapackage.json into {root} ({err}); "
-                "clean/ and datapackage.json are as they were before the build"
-            ) from err
-        raise
+        package.move_in([(staging / "clean", root / "clean"), (staging / package.DESCRIPTOR, root / package.DESCRIPTOR)], staging / "old")
+    except OutputError as err:
+        cause = err.__cause__ or err
+        raise OutputError(
+            f"could not move the new clean/ and datapackage.json into {root} ({cause}); "
+            "clean/ and datapackage.json are as they were before the build"
+        ) from cause
 
 
 def build(root: Path) -> dict[str, pd.DataFrame]:
@@ -313,11 +307,15 @@ def build(root: Path) -> dict[str, pd.DataFrame]:
     BuildError
         If ``root`` or ``root/raw`` does not exist, or the raw input has
         problems; every problem is listed and nothing is written.
-    OSError
-        If the outputs cannot be written or moved into place; ``clean/`` and
-        ``datapackage.json`` are then left as they were (unless putting the old
-        ones back fails as well).
+    OutputError
+        If ``clean`` or ``datapackage.json`` may not be replaced (a symbolic link, a
+        named pipe, a device, a folder where the file belongs, ...: refused before
+        anything is built), or the outputs cannot be written or moved into place;
+        ``clean/`` and ``datapackage.json`` are then left as they were (unless putting
+        the old ones back fails as well).  An ``OSError``, as before.
     """
+    if Path(root).is_dir():
+        check_outputs(Path(root))  # before the tables are built, which takes a while
     frames = build_tables(root)
     write_outputs(frames, root)
     return frames

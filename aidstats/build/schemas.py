@@ -5,17 +5,27 @@ and unit.  ``datapackage.json``, the README's table of tables and the tests are
 generated from here.  A column with ``derived_from`` in its metadata is
 computed by the build; every other column is transcribed in ``raw/<table>.csv``.
 
+A model becomes a table of the package by its ``@table(...)`` decorator, which
+adds it to :data:`TABLES` with its keys and its derivation; the tables are in
+the order their models are declared here.  Nothing else lists them: the build,
+the descriptor, the validator, the site, the exports and the tests all read
+:data:`TABLES` or the ``datapackage.json`` made from it.
+
 This module imports pandera, so only the build and the validator import it:
 loading a table never does.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from aidstats.build import derive
 
 Text = Series[pd.StringDtype]
 Whole = Series[pd.Int64Dtype]
@@ -24,10 +34,6 @@ Date = Series[pd.Timestamp]
 Enum = Series[pd.CategoricalDtype]
 
 ISO_DATE_OR_INTERVAL = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
-TABLE_NAMES = [
-    "sources", "donors", "units", "sitc_divisions", "commodity_classes", "railway_damage",
-    "mineral_exports", "aid_deliveries", "key_figures", "reconstruction_enterprises", "caveats", "passages",
-]  # fmt: skip
 
 # A number as printed: digits with optional thousands commas and decimals.
 PRINTED_NUMBER = r"^(\d{1,3}(,\d{3})*|\d+)(\.\d+)?$"
@@ -60,6 +66,128 @@ def source_column():
     )
 
 
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: list[str]
+    resource: str
+    reference: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """What the build needs to know about a table beyond its columns (see :func:`table`)."""
+
+    model: type[pa.DataFrameModel]
+    primary_key: list[str]
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    # Columns whose text must occur in the row's quote as a whole word or number (not inside a longer one).
+    printed_in_quote: list[str] = field(default_factory=list)
+    # Tables its computed columns are looked up in (besides its foreign keys).
+    uses: list[str] = field(default_factory=list)
+    # Computes the columns whose metadata has derived_from; None for a table without any.
+    derive: Callable | None = None
+
+    @property
+    def name(self) -> str:
+        return self.model.Config.name
+
+
+TABLES: dict[str, Table] = {}
+"""Every table by name, filled by :func:`table` in the order the models are declared below.
+
+That order is the build order (a table's foreign keys and lookups point only to
+tables declared before it) and the order of ``datapackage.json``, the site, the
+exports and the README.
+"""
+
+
+def table(
+    primary_key: Sequence[str],
+    *,
+    foreign_keys: Sequence[ForeignKey] = (),
+    printed_in_quote: Sequence[str] = (),
+    uses: Sequence[str] = (),
+    derive: Callable | None = None,
+):
+    """Declare the decorated model a table of the package, in :data:`TABLES`.
+
+    Parameters
+    ----------
+    primary_key
+        The columns that identify a row.
+    foreign_keys
+        Columns whose values must be keys of another table (or of this one), declared above this one.
+    printed_in_quote
+        Columns whose text must occur in the row's ``quote`` as a whole word or number.
+    uses
+        Tables, declared above this one, that ``derive`` looks values up in besides its foreign keys.
+    derive
+        A function of :mod:`aidstats.build.derive` that computes the columns whose metadata has
+        ``derived_from``: it takes the checked raw frame (index: CSV line), the tables built so far
+        by name and the file name to show, and returns the frame with those columns and a list of
+        problems.  Needed exactly when the model has such columns (a derivation may also only check).
+
+    Raises
+    ------
+    TypeError
+        If the declaration does not fit the model: a name that cannot be a file name, a missing
+        title or description, an unknown column, a table referred to before it is declared, or
+        computed columns without a ``derive`` function.  The message says which and what to do.
+    """
+
+    def register(model: type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
+        declared = Table(model, list(primary_key), list(foreign_keys), list(printed_in_quote), list(uses), derive)
+        problems = _declaration_problems(declared)
+        if problems:
+            raise TypeError(f"the table model {model.__name__} in aidstats/build/schemas.py: " + "; ".join(problems))
+        TABLES[declared.name] = declared
+        return model
+
+    return register
+
+
+def _declaration_problems(declared: Table) -> list[str]:
+    config, name = declared.model.Config, declared.model.Config.name
+    columns = list(declared.model.to_schema().columns)
+    problems = []
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        problems.append(f"Config.name is {name!r}; expected a snake_case name, the stem of its raw file raw/<name>.csv")
+    elif name in TABLES:
+        problems.append(f"Config.name {name!r} is already the name of {TABLES[name].model.__name__}; expected a new name")
+    problems += [
+        f"Config.{key} is missing; expected a sentence for datapackage.json"
+        for key in ("title", "description")
+        if not getattr(config, key, None)
+    ]
+    named = [("primary key", c) for c in declared.primary_key] + [("printed_in_quote", c) for c in declared.printed_in_quote]
+    named += [("foreign key", c) for key in declared.foreign_keys for c in key.fields]
+    problems += [f"its {role} names {c!r}, which is not one of its columns ({', '.join(columns)})" for role, c in named if c not in columns]
+    for key in declared.foreign_keys:
+        target = declared if key.resource == name else TABLES.get(key.resource)
+        if target is None:
+            problems.append(
+                f"its foreign key {key.fields} refers to {key.resource!r}, which is not declared above it; expected one of: {', '.join(TABLES)}"
+            )
+        elif missing := [c for c in key.reference if c not in target.model.to_schema().columns]:
+            problems.append(f"its foreign key {key.fields} refers to {missing} of {key.resource}, which has no such column")
+    problems += [
+        f"it uses {other!r}, which is not declared above it; expected one of: {', '.join(TABLES)}"
+        for other in declared.uses
+        if other not in TABLES
+    ]
+    computed = [c for c, col in declared.model.to_schema().columns.items() if (col.metadata or {}).get("derived_from")]
+    if computed and declared.derive is None:
+        problems.append(
+            f"its columns {', '.join(computed)} are computed (derived_from in their metadata) but no derive= function computes them; "
+            "write one in aidstats/build/derive.py and pass derive=derive.<function>"
+        )
+    return problems
+
+
+SOURCE_FK = ForeignKey(["source_id"], "sources", ["source_id"])
+
+
+@table(["source_id"], foreign_keys=[ForeignKey(["full_citation_id"], "sources", ["source_id"])])
 class Sources(pa.DataFrameModel):
     source_id: Text = column(
         "Source ID",
@@ -140,6 +268,7 @@ class Sources(pa.DataFrameModel):
         coerce = True
 
 
+@table(["code"])
 class Donors(pa.DataFrameModel):
     code: Text = column(
         "ISO code", "ISO 3166-1 alpha-3 code; for a state that no longer exists, its withdrawn code.", str_matches=r"^[A-Z]{3}$"
@@ -163,6 +292,7 @@ class Donors(pa.DataFrameModel):
         coerce = True
 
 
+@table(["unit"], foreign_keys=[ForeignKey(["base_unit"], "units", ["unit"])])
 class Units(pa.DataFrameModel):
     unit: Text = column("Unit", "Unit code used in the tables.", str_matches=r"^[a-z_]+$")
     title: Text = column("Title", "What the unit is.")
@@ -179,6 +309,7 @@ class Units(pa.DataFrameModel):
         coerce = True
 
 
+@table(["division"])
 class SitcDivisions(pa.DataFrameModel):
     division: Text = column(
         "SITC division",
@@ -205,6 +336,11 @@ class SitcDivisions(pa.DataFrameModel):
         coerce = True
 
 
+@table(
+    ["table", "commodity"],
+    foreign_keys=[ForeignKey(["sitc_division"], "sitc_divisions", ["division"])],
+    derive=derive.commodity_classes,
+)
 class CommodityClasses(pa.DataFrameModel):
     table: Enum = column("Table", "The table the commodity appears in.", isin=["mineral_exports", "aid_deliveries"])
     commodity: Text = column("Commodity", "The commodity as printed, as in that table.")
@@ -220,6 +356,12 @@ class CommodityClasses(pa.DataFrameModel):
         coerce = True
 
 
+@table(
+    ["asset"],
+    foreign_keys=[SOURCE_FK, ForeignKey(["unit"], "units", ["unit"])],
+    printed_in_quote=["lost_as_printed", "prewar_total_as_printed", "asset"],
+    derive=derive.railway_damage,
+)
 class RailwayDamage(pa.DataFrameModel):
     asset: Text = column("Asset", "The railway asset as printed.")
     asset_group: Enum = column(
@@ -271,6 +413,17 @@ class RailwayDamage(pa.DataFrameModel):
         coerce = True
 
 
+@table(
+    ["commodity"],
+    foreign_keys=[
+        SOURCE_FK,
+        ForeignKey(["destination"], "donors", ["code"]),
+        ForeignKey(["sitc_division"], "sitc_divisions", ["division"]),
+    ],
+    printed_in_quote=["delivered_as_printed", "percent_of_plan_as_printed", "commodity"],
+    uses=["commodity_classes"],
+    derive=derive.mineral_exports,
+)
 class MineralExports(pa.DataFrameModel):
     commodity: Text = column("Commodity", "The mineral product as printed.")
     delivered_t: Real = column(
@@ -335,6 +488,19 @@ class MineralExports(pa.DataFrameModel):
         coerce = True
 
 
+@table(
+    ["seq"],
+    foreign_keys=[
+        SOURCE_FK,
+        ForeignKey(["donor_code", "donor"], "donors", ["code", "name"]),
+        ForeignKey(["unit"], "units", ["unit"]),
+        ForeignKey(["base_unit"], "units", ["unit"]),
+        ForeignKey(["sitc_division"], "sitc_divisions", ["division"]),
+    ],
+    printed_in_quote=["quantity_as_printed", "commodity"],
+    uses=["commodity_classes"],
+    derive=derive.aid_deliveries,
+)
 class AidDeliveries(pa.DataFrameModel):
     seq: Whole = column("Sequence", "Position in the printed list.", ge=1)
     donor: Text = column("Donor", "The delivering country as printed.")
@@ -383,6 +549,12 @@ class AidDeliveries(pa.DataFrameModel):
         coerce = True
 
 
+@table(
+    ["figure_id"],
+    foreign_keys=[SOURCE_FK, ForeignKey(["unit"], "units", ["unit"])],
+    printed_in_quote=["value_as_printed", "value_high_as_printed"],
+    derive=derive.key_figures,
+)
 class KeyFigures(pa.DataFrameModel):
     figure_id: Text = column("Figure ID", "Stable identifier of the figure.", str_matches=r"^[a-z0-9_]+$")
     topic: Enum = column(
@@ -429,6 +601,7 @@ class KeyFigures(pa.DataFrameModel):
         coerce = True
 
 
+@table(["enterprise_id"], foreign_keys=[SOURCE_FK], printed_in_quote=["name", "place"])
 class ReconstructionEnterprises(pa.DataFrameModel):
     enterprise_id: Text = column("Enterprise ID", "Stable identifier.", str_matches=r"^[a-z0-9_]+$")
     name: Text = column("Name", "The enterprise as printed.")
@@ -457,9 +630,16 @@ class ReconstructionEnterprises(pa.DataFrameModel):
         coerce = True
 
 
+# Declare a new table above this line.
+# The caveats and passages tables come last: a caveat may concern any table (its derivation looks up
+# the rows and columns it names, so that table is built before it), and every quote is in a passage.
+
+
+@table(["caveat_id"], derive=derive.caveats)
 class Caveats(pa.DataFrameModel):
     caveat_id: Text = column("Caveat ID", "Stable identifier.", str_matches=r"^[a-z0-9_]+$")
-    table: Enum = column("Table", "The table concerned.", isin=TABLE_NAMES)
+    # Any table: those declared above, this one, and passages (declared after it; the check at the end holds the list to TABLES).
+    table: Enum = column("Table", "The table concerned.", isin=[*TABLES, "caveats", "passages"])
     row_key: Text = column(
         "Row",
         "The rows concerned, each as column=value (its primary key), several separated by ';'; empty for the whole table.",
@@ -481,30 +661,7 @@ class Caveats(pa.DataFrameModel):
         coerce = True
 
 
-@dataclass(frozen=True)
-class ForeignKey:
-    fields: list[str]
-    resource: str
-    reference: list[str]
-
-
-@dataclass(frozen=True)
-class Table:
-    """What the build needs to know about a table beyond its columns."""
-
-    model: type[pa.DataFrameModel]
-    primary_key: list[str]
-    foreign_keys: list[ForeignKey] = field(default_factory=list)
-    # Columns whose text must occur in the row's quote as a whole word or number (not inside a longer one).
-    printed_in_quote: list[str] = field(default_factory=list)
-    # Tables its computed columns are looked up in (besides its foreign keys).
-    uses: list[str] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.model.Config.name
-
-
+@table(["passage_id"])
 class Passages(pa.DataFrameModel):
     passage_id: Text = column(
         "Passage ID", "'<file>-<n>': the n-th excerpt (line) of raw/source/<file>.txt.", str_matches=r"^[a-z0-9_]+-\d+$"
@@ -529,52 +686,12 @@ class Passages(pa.DataFrameModel):
         coerce = True
 
 
-SOURCE_FK = ForeignKey(["source_id"], "sources", ["source_id"])
-
-# In build order: a table's foreign keys point only to tables before it.
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in [
-        Table(Sources, ["source_id"], [ForeignKey(["full_citation_id"], "sources", ["source_id"])]),
-        Table(Donors, ["code"]),
-        Table(Units, ["unit"], [ForeignKey(["base_unit"], "units", ["unit"])]),
-        Table(SitcDivisions, ["division"]),
-        Table(CommodityClasses, ["table", "commodity"], [ForeignKey(["sitc_division"], "sitc_divisions", ["division"])]),
-        Table(
-            RailwayDamage,
-            ["asset"],
-            [SOURCE_FK, ForeignKey(["unit"], "units", ["unit"])],
-            ["lost_as_printed", "prewar_total_as_printed", "asset"],
-        ),
-        Table(
-            MineralExports,
-            ["commodity"],
-            [SOURCE_FK, ForeignKey(["destination"], "donors", ["code"]), ForeignKey(["sitc_division"], "sitc_divisions", ["division"])],
-            ["delivered_as_printed", "percent_of_plan_as_printed", "commodity"],
-            ["commodity_classes"],
-        ),
-        Table(
-            AidDeliveries,
-            ["seq"],
-            [
-                SOURCE_FK,
-                ForeignKey(["donor_code", "donor"], "donors", ["code", "name"]),
-                ForeignKey(["unit"], "units", ["unit"]),
-                ForeignKey(["base_unit"], "units", ["unit"]),
-                ForeignKey(["sitc_division"], "sitc_divisions", ["division"]),
-            ],
-            ["quantity_as_printed", "commodity"],
-            ["commodity_classes"],
-        ),
-        Table(
-            KeyFigures, ["figure_id"], [SOURCE_FK, ForeignKey(["unit"], "units", ["unit"])], ["value_as_printed", "value_high_as_printed"]
-        ),
-        Table(ReconstructionEnterprises, ["enterprise_id"], [SOURCE_FK], ["name", "place"]),
-        Table(Caveats, ["caveat_id"]),
-        Table(Passages, ["passage_id"]),
-    ]
-}
-assert list(TABLES) == TABLE_NAMES, "TABLE_NAMES must list the tables in build order"
+_CAVEAT_TABLES = next(c for c in Caveats.to_schema().columns["table"].checks if c.name == "isin").statistics["allowed_values"]
+if list(TABLES) != list(_CAVEAT_TABLES):
+    raise TypeError(
+        f"the tables are declared in the order {', '.join(TABLES)}, but a caveat may name {', '.join(_CAVEAT_TABLES)}; "
+        "declare a new table's model above the line '# Declare a new table above this line.' in aidstats/build/schemas.py"
+    )
 
 
 def raw_columns(model: type[pa.DataFrameModel]) -> list[str]:

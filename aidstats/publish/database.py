@@ -16,7 +16,8 @@ import pandas as pd
 from aidstats.errors import ExportError
 from aidstats.loader import descriptor
 from aidstats.package import check_output_file, output_file, write_text
-from aidstats.publish.tables import tables, unit_note
+from aidstats.publish.tables import tables, unit_symbols
+from aidstats.text.numbers import unit_note
 
 SHOWN = 5  # broken foreign keys listed in an error; the rest are counted
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}  # anything else is TEXT
@@ -141,6 +142,7 @@ def datasette_metadata(root: Path, everything: list[tuple[str, dict, pd.DataFram
     package = descriptor(root)
     licence = package["licenses"][0]
     primary_keys = {name: meta["schema"]["primaryKey"] for name, meta, _ in everything}
+    units = unit_symbols(root)
     described = {}
     for name, meta, frame in everything:
         fields = meta["schema"]["fields"]
@@ -150,7 +152,7 @@ def datasette_metadata(root: Path, everything: list[tuple[str, dict, pd.DataFram
             "source": "; ".join(source["title"] for source in meta.get("sources", [])),
             "license": licence["name"],
             "license_url": licence["path"],
-            "columns": {f["name"]: _column_text(f, fields) for f in fields},
+            "columns": {f["name"]: _column_text(f, fields, units) for f in fields},
             "facets": facets(meta, frame, primary_keys),
             "sort": meta["schema"]["primaryKey"][0],
         }
@@ -164,7 +166,7 @@ def datasette_metadata(root: Path, everything: list[tuple[str, dict, pd.DataFram
     }
 
 
-def _column_text(field: dict, fields: list[dict]) -> str:
-    unit = unit_note(field, fields)
+def _column_text(field: dict, fields: list[dict], units: dict[str, str]) -> str:
+    unit = unit_note(field, fields, units)  # as the column's heading shows it: "t", "%", "see Unit"
     text = ": ".join(part for part in (field.get("title", field["name"]), field.get("description")) if part)
     return f"{text} Unit: {unit}." if unit else text

@@ -19,13 +19,18 @@ from __future__ import annotations
 import argparse
 import tempfile
 import zipfile
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aidstats import metadata
+from aidstats.errors import AidstatsError
+from aidstats.extras import require
 from aidstats.package import (  # noqa: F401  (REGISTRY, known_hashes: documented here before they moved)
     DESCRIPTOR,
     REGISTRY,
     check_output_file,
+    check_outputs,
     known_hashes,
     output_file,
     output_folder,
@@ -34,6 +39,9 @@ from aidstats.package import (  # noqa: F401  (REGISTRY, known_hashes: documente
     sha256,
     write_text,
 )
+
+if TYPE_CHECKING:
+    from aidstats.publish.export import ExportFile
 
 # Besides datapackage.json and clean/: what a user needs to understand and cite the data.
 DOCUMENTS = ["README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff"]
@@ -54,7 +62,7 @@ def release_members(root: Path) -> list[Path]:
     return sorted(Path(m) for m in dict.fromkeys(members))
 
 
-def build_archive(root: Path, out: Path, registry: Path | None = None) -> tuple[Path, str]:
+def build_archive(root: Path, out: Path, registry: Path | None = None, exports: list[ExportFile] | None = None) -> tuple[Path, str]:
     """Write the release archive (data, documents and exports) and ``<archive>.sha256`` into ``out``.
 
     Parameters
@@ -66,28 +74,45 @@ def build_archive(root: Path, out: Path, registry: Path | None = None) -> tuple[
     registry : pathlib.Path, optional
         A registry file to record the archive's sha256 in (usually :data:`REGISTRY`);
         none is written if not given.
+    exports : list of ExportFile, optional
+        The exports of ``root`` already written by :func:`aidstats.publish.export.write_exports`
+        (as it returned them), to be put in the archive as they are; by default they are
+        written into a temporary folder here.  The archive's bytes are the same either way.
 
     Returns
     -------
     tuple of pathlib.Path and str
         The archive's path and its sha256 in hexadecimal.
-    """
-    from aidstats.publish.export import write_exports  # pandas and the exporters, only when an archive is made
 
+    Raises
+    ------
+    aidstats.errors.OutputError
+        If ``out``, the archive, its ``.sha256`` or ``registry`` may not be written (checked
+        before anything is written; see :mod:`aidstats.package`).
+    """
     folder = f"aidstats-data-{metadata.VERSION}"
     stamp = (*map(int, metadata.CREATED[:10].split("-")), 0, 0, 0)
     members = {member.as_posix(): root / member for member in release_members(root)}
-    # Both outputs are checked before anything is made, so a refused .sha256 leaves no archive behind.
-    target = check_output_file(output_folder(out) / archive_name())
-    sidecar = check_output_file(out / f"{target.name}.sha256")
-    with tempfile.TemporaryDirectory() as exports, output_file(target) as partial, zipfile.ZipFile(partial, "w") as archive:
-        for made in write_exports(Path(exports), root):
-            members[f"exports/{made.path.relative_to(exports).as_posix()}"] = made.path
-        for member, path in sorted(members.items()):
-            info = zipfile.ZipInfo(f"{folder}/{member}", date_time=stamp)
-            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    # Every output is checked before anything is made, so a refused .sha256 leaves no archive behind.
+    name = archive_name()
+    check_outputs(out, files=[name, f"{name}.sha256"], writable=True)  # before the exports take their while
+    if registry is not None:
+        check_output_file(registry)
+    target = check_output_file(output_folder(out) / name)
+    sidecar = check_output_file(out / f"{name}.sha256")
+    with ExitStack() as stack:
+        if exports is None:
+            from aidstats.publish.export import write_exports  # pandas and the exporters, only when an archive is made
+
+            exports = write_exports(Path(stack.enter_context(tempfile.TemporaryDirectory())), root)
+        for made in exports:
+            members[f"exports/{made.format}/{made.path.name}"] = made.path
+        with output_file(target) as partial, zipfile.ZipFile(partial, "w") as archive:
+            for member, path in sorted(members.items()):
+                info = zipfile.ZipInfo(f"{folder}/{member}", date_time=stamp)
+                info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes(), compresslevel=9)
     digest = sha256(target)
     write_text(sidecar, f"{digest}  {target.name}\n")
     if registry is not None:
@@ -103,9 +128,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("dist"), help="Folder to write the archive and its .sha256 into.")
     args = parser.parse_args(argv)
     try:
+        require("export", parser.prog)  # the archive holds the exports, the workbook among them
         path, digest = build_archive(data_root(), args.out, registry=REGISTRY)
-    except FileNotFoundError as err:
-        parser.exit(1, f"{err}\n")
+    except (AidstatsError, OSError) as err:
+        # One line, as the aidstats command prints it; an OutputError's message names the path.
+        plain = isinstance(err, AidstatsError) or err.errno is None
+        message = str(err) if plain else f"cannot make the release archive: {err.strerror}: {err.filename}"
+        parser.exit(1, f"Error: {message}\n")
     print(f"{digest}  {path}\nrecorded in {REGISTRY}")
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from aidstats.package import check_output_file, output_file, write_text
-from aidstats.publish.tables import created, heading, tables
+from aidstats.publish.tables import created, tables, unit_symbols
+from aidstats.text.numbers import heading
 
 # Stata's limits: 32 characters in a name, 80 in a dataset or variable label.
 STATA_NAME, STATA_LABEL = 32, 80
@@ -63,6 +64,7 @@ def write_stata(root: Path, out: Path) -> list[Path]:
     """
     written, renamed = [], []
     everything = tables(root)
+    units = unit_symbols(root)
     for name, _, _ in everything:  # every target checked before the first file is written
         check_output_file(out / f"{name}.dta")
     check_output_file(out / "renamed.csv")
@@ -84,7 +86,7 @@ def write_stata(root: Path, out: Path) -> list[Path]:
                 version=118,
                 time_stamp=created(root),
                 data_label=_label(meta["title"]),
-                variable_labels={names[f["name"]]: _label(heading(f, fields)) for f in fields},
+                variable_labels={names[f["name"]]: _label(heading(f, fields, units)) for f in fields},
                 convert_dates={column: "td" for column in data.columns if pd.api.types.is_datetime64_any_dtype(data[column])},
             )
         written.append(path)

@@ -1,8 +1,11 @@
-"""What every export format shares: the package's tables with their descriptors, column headings, the date.
+"""What every export format shares: the package's tables with their descriptors, its unit symbols, the date.
 
 The writers (:mod:`~aidstats.publish.workbook`, :mod:`~aidstats.publish.stata`,
 :mod:`~aidstats.publish.database`) import from here, and :mod:`~aidstats.publish.export`
-imports the writers, so no writer imports the module that chooses it.
+imports the writers, so no writer imports the module that chooses it.  Column
+headings are made by :func:`aidstats.text.numbers.heading`, the one heading
+function, with the symbols :func:`unit_symbols` reads from the package's units
+table (the site and ``aidstats show`` read them here too).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from aidstats.loader import descriptor, list_tables, load, resource
+from aidstats.loader import descriptor, list_tables, load, package_root, resource
+from aidstats.text.numbers import symbols
 
 
 def tables(root: Path) -> list[tuple[str, dict, pd.DataFrame]]:
@@ -20,20 +24,23 @@ def tables(root: Path) -> list[tuple[str, dict, pd.DataFrame]]:
     return [(name, resource(name, root), load(name, source=root)) for name in list_tables(root)]
 
 
-def unit_note(field: dict, fields: list[dict]) -> str:
-    """The unit of a column as a header shows it: "t", "see Unit" for a unit column, or ""."""
-    if field.get("unit"):
-        return field["unit"]
-    if field.get("unitField"):
-        titles = {f["name"]: f.get("title", f["name"]) for f in fields}
-        return f"see {titles.get(field['unitField'], field['unitField'])}"
-    return ""
+def unit_symbols(source: str | Path | None = None) -> dict[str, str]:
+    """How each unit of the package's ``units`` table is written: ``{"percent": "%", "t": "t", "count": ""}``.
 
+    Read from the table's ``printed_as`` column by :func:`aidstats.text.numbers.symbols`;
+    the one source of unit symbols.  A package without a units table has none,
+    and its units are written as their codes.
 
-def heading(field: dict, fields: list[dict]) -> str:
-    """A column's title with its unit: "Delivered (t)", "Lost (see Unit)" or "Asset"."""
-    unit = unit_note(field, fields)
-    return f"{field.get('title', field['name'])} ({unit})" if unit else field.get("title", field["name"])
+    Parameters
+    ----------
+    source : str or pathlib.Path, optional
+        The package, as :func:`aidstats.loader.package_root` takes it (None: the bundled one).
+    """
+    root = package_root(source)
+    if "units" not in list_tables(root):
+        return {}
+    units = load("units", source=root)
+    return symbols(dict(zip(units["unit"], units["printed_as"], strict=True)))
 
 
 def created(root: Path) -> datetime:

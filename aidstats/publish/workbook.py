@@ -17,13 +17,14 @@ import pandas as pd
 from aidstats.extras import require
 from aidstats.loader import descriptor
 from aidstats.package import output_file
-from aidstats.publish.tables import created, heading, tables, unit_note
+from aidstats.publish.tables import created, tables, unit_symbols
+from aidstats.text.numbers import heading, unit_note
+from aidstats.text.printed import NotANumber, decimals
 
 WORKBOOK = "aidstats.xlsx"
 WIDEST, WRAP_FROM = 60, 50  # characters: a column's greatest width; text longer than this is wrapped
 PRINTED = "_as_printed"
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # the characters below space that XML 1.0 forbids
-SCALE_WORD = re.compile(r"\b(thousand|million|billion)\b", re.IGNORECASE)
 READING = (
     "Each table is on the sheet of its name, with the column titles and units in the header row; "
     "the sheet Columns describes every column. The caveats below say what is doubtful in the source "
@@ -44,11 +45,12 @@ def write_workbook(root: Path, out: Path) -> list[Path]:
     from openpyxl.writer.excel import ExcelWriter
 
     everything = tables(root)
+    units = unit_symbols(root)
     book = Workbook()
     _about(book.active, root, everything)
     for name, meta, frame in everything:
-        _table(book.create_sheet(name), meta, frame)
-    _columns(book.create_sheet("Columns"), everything)
+        _table(book.create_sheet(name), meta, frame, units)
+    _columns(book.create_sheet("Columns"), everything, units)
     stamp = created(root)
     book.properties.creator = "aidstats"
     book.properties.created = book.properties.modified = stamp
@@ -127,10 +129,10 @@ def _about(sheet, root: Path, everything) -> None:
     _fit(sheet)
 
 
-def _table(sheet, meta: dict, frame: pd.DataFrame) -> None:
+def _table(sheet, meta: dict, frame: pd.DataFrame, units: dict[str, str]) -> None:
     """One table: a header of titles with units, frozen under the header, with a filter on every column."""
     fields = meta["schema"]["fields"]
-    _append(sheet, [heading(f, fields) for f in fields])
+    _append(sheet, [heading(f, fields, units) for f in fields])
     _bold_header(sheet, 1)
     formats = [_number_format(f, frame) for f in fields]
     for index, row in enumerate(frame.itertuples(index=False)):
@@ -157,17 +159,18 @@ def _value(value):
     return value.date() if isinstance(value, pd.Timestamp) else value  # a date, not a midnight
 
 
-def decimals(printed: str) -> int:
-    """Digits after the decimal point of a figure as printed, as the stored value shows them.
+def _places(printed: str) -> int:
+    """The decimals a number read from ``printed`` shows: :func:`aidstats.text.printed.decimals`, the build's rule.
 
-    >>> [decimals(p) for p in ["0.84", "52.70", "1,250,000", "two", "1.5 million units"]]
-    [2, 2, 0, 0, 0]
+    >>> [_places(p) for p in ["0.84", "52.70", "1,250,000", "two", "1.5 million units", "year and a half"]]
+    [2, 2, 0, 0, 0, 1]
 
-    A figure printed with a scale word is stored multiplied out (1,500,000), so
-    its printed decimals belong to the scaled number and none are shown.
+    A missing figure, or text that is not a number as the paper prints one, shows none.
     """
-    match = re.search(r"\.(\d+)", printed)
-    return len(match.group(1)) if match and not SCALE_WORD.search(printed) else 0
+    try:
+        return decimals(printed)
+    except NotANumber:
+        return 0
 
 
 def _number_format(field: dict, frame: pd.DataFrame):
@@ -180,17 +183,17 @@ def _number_format(field: dict, frame: pd.DataFrame):
     source = field.get("derivedFrom", [])
     if field["type"] not in ("number", "integer") or len(source) != 1 or not source[0].endswith(PRINTED):
         return None
-    return ["#,##0" + ("." + "0" * decimals(p) if decimals(p) else "") for p in frame[source[0]].fillna("")]
+    return ["#,##0" + ("." + "0" * _places(p) if _places(p) else "") for p in frame[source[0]].fillna("")]
 
 
-def _columns(sheet, everything) -> None:
+def _columns(sheet, everything, units: dict[str, str]) -> None:
     """Every column of every table: its table, name, title, unit and description."""
     sheet.append(["Table", "Column", "Title", "Unit", "Description"])
     _bold_header(sheet, 1)
     for name, meta, _ in everything:
         fields = meta["schema"]["fields"]
         for field in fields:
-            _append(sheet, [name, field["name"], field.get("title"), unit_note(field, fields), field.get("description")])
+            _append(sheet, [name, field["name"], field.get("title"), unit_note(field, fields, units), field.get("description")])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     _fit(sheet)

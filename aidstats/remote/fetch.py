@@ -42,9 +42,9 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlparse
 
 from aidstats import metadata
-from aidstats.errors import DownloadError, PackageError
+from aidstats.errors import DownloadError, OutputError, PackageError
 from aidstats.extras import require
-from aidstats.package import DESCRIPTOR, extract, known_hashes, read_descriptor, safe_path, sha256, verify
+from aidstats.package import DESCRIPTOR, check_outputs, extract, known_hashes, move_in, read_descriptor, safe_path, sha256, verify
 
 ENV_URL = "AIDSTATS_DATA_URL"
 ENV_CACHE = "AIDSTATS_CACHE_DIR"
@@ -55,7 +55,7 @@ TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
 NOT_FOUND = frozenset({404, 410})
 EVERY_FILE = "every file's size and sha256 match datapackage.json"
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("aidstats.fetch")  # the name the README documents (the module moved to aidstats/remote/)
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,8 @@ def _explain(err: PackageError, url: str, folder: Path, from_env: bool) -> str:
 
 def _copy_problem(folder: Path, url: str) -> str | None:
     """Why the copy in ``folder`` cannot answer ``url``, or None if it can."""
+    if not (folder / ORIGIN).is_file():  # not read unless a regular file: a named pipe would block
+        return "it does not record the URL it came from"
     try:
         origin = json.loads((folder / ORIGIN).read_bytes())
         came_from, recorded = origin["url"], origin["datapackage_sha256"]
@@ -202,8 +204,14 @@ def _download(url: str, folder: Path, timeout: float) -> str:
     """Fetch, verify and move in; return what the package was checked against."""
     if urlparse(url).scheme not in ("https", "http", "file"):
         raise DownloadError(f"cannot download {url!r}: expected an https://, http:// or file:// URL")
-    if folder.exists() and not folder.is_dir():
+    if folder.is_file() and not folder.is_symlink():
         raise DownloadError(f"{folder} is a file, not a folder", "local")
+    try:
+        # Before anything is fetched: the folder, and the two files every package puts in it
+        # (the others are checked, like these again, before anything is moved in).
+        check_outputs(folder, files=[DESCRIPTOR, ORIGIN])
+    except OutputError as err:
+        raise DownloadError(str(err), "local") from None
     # Stage in the nearest folder that exists: on the destination's file system, so moving
     # in is a rename, and creating nothing that a failure would have to clean up.
     anchor = next(p for p in (folder, *folder.parents) if p.is_dir())
@@ -378,16 +386,15 @@ def _named(err: Exception, url: str, timeout: float) -> DownloadError:
 
 
 def _move_in(staging: Path, folder: Path, url: str) -> None:
-    """Move verified files into ``folder``, the descriptor last and the record of origin after it,
-    so a reader never sees a descriptor whose files are not all there, nor a record that does not
+    """Move verified files into ``folder`` (:func:`aidstats.package.move_in`: all of them or none), the
+    descriptor last and the record of origin after it, with the old record moved away first, so a
+    reader never sees a descriptor whose files are not all there, nor a record that does not
     describe what is there."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / ORIGIN).unlink(missing_ok=True)
     files = sorted(p for p in staging.rglob("*") if p.is_file() and p != staging / DESCRIPTOR)
-    for file in [*files, staging / DESCRIPTOR]:
-        target = folder / file.relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(file, target)
-    origin = {"url": url, "datapackage_sha256": sha256(folder / DESCRIPTOR)}
-    (staging / ORIGIN).write_bytes(json.dumps(origin).encode())
-    os.replace(staging / ORIGIN, folder / ORIGIN)
+    origin = staging.parent / ORIGIN
+    origin.write_bytes(json.dumps({"url": url, "datapackage_sha256": sha256(staging / DESCRIPTOR)}).encode())
+    moves = [(file, folder / file.relative_to(staging)) for file in [*files, staging / DESCRIPTOR]]
+    try:
+        move_in([*moves, (origin, folder / ORIGIN)], staging.parent / "old", remove=[folder / ORIGIN])
+    except OutputError as err:
+        raise DownloadError(str(err), "local") from None

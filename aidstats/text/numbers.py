@@ -21,19 +21,25 @@ text          everything else, ``*_as_printed`` included             verbatim
 No number is ever written in scientific notation.  A computed number keeps
 at least :data:`DIGITS` significant digits and all of its integer digits;
 its full value is returned beside it for a hover or a tooltip.
+
+Units are written with the symbols of the package's units table
+(:func:`symbols` reads them from its ``printed_as`` column), the same after a
+number (``"52.7%"``, ``"1,250,000 t"``) and in a column heading
+(:func:`heading`: ``"Percent of plan (%)"``), on the site, in ``aidstats show``,
+in the workbook, in the ``.dta`` labels and in the SQLite metadata.  This
+module reads no file: a caller passes the symbols in
+(:func:`aidstats.publish.tables.unit_symbols` loads them from a package).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from numbers import Integral
 from typing import NamedTuple
 
 DIGITS = 4
-# How a unit is written after a number and in a header; any other unit is written as its code.
-SYMBOLS = {"percent": "%", "count": "", "fraction": ""}
 INFINITY = {math.inf: "∞", -math.inf: "-∞"}
 
 
@@ -137,26 +143,82 @@ def _missing(value) -> bool:
     return not isinstance(value, (list, tuple, dict)) and bool(isna(value))
 
 
-def unit_symbol(unit: str | None) -> str:
-    """How ``unit`` (a code from the units table, or a field's ``unit``) is written after a number: "%" for percent, nothing for a count or fraction."""
+def symbols(printed_as: Mapping[str, object]) -> dict[str, str]:
+    """How each unit of the units table is written after a number, from the way the paper prints it.
+
+    The rule, applied to the table's ``printed_as`` column (``"|"`` between
+    the forms the paper uses):
+
+    - the paper prints a sign, with no letter in it (``"%"``): that sign;
+    - the paper prints no unit at all (empty: a count, people, items): no
+      symbol, the number stands alone;
+    - the paper prints a word (``"tons"``, ``"meters"``, ``"dozens"``): the
+      unit's code (``"t"``, ``"m"``, ``"dozen"``), the short form the tables use.
+
+    Parameters
+    ----------
+    printed_as : Mapping
+        Unit code to its ``printed_as`` text, as in the package's ``units``
+        table; a missing value (None, NaN, ``pd.NA``) is an empty one.
+
+    Returns
+    -------
+    dict
+        Unit code to its symbol, for :func:`with_unit`, :func:`format_value`
+        and :func:`heading`.
+
+    Examples
+    --------
+    >>> symbols({"percent": "%", "t": "tons", "count": None, "dozen": "dozen|dozens"})
+    {'percent': '%', 't': 't', 'count': '', 'dozen': 'dozen'}
+    """
+    written = {}
+    for unit, printed in printed_as.items():
+        first = "" if _missing(printed) else str(printed).split("|")[0]
+        if not first:
+            written[unit] = ""  # printed bare: the number alone
+        elif _has_letter(first):
+            written[unit] = unit  # printed as a word: the code
+        else:
+            written[unit] = first  # printed as a sign
+    return written
+
+
+def _has_letter(text: str) -> bool:
+    return any(character.isalpha() for character in text)
+
+
+def unit_symbol(unit: str | None, symbols: Mapping[str, str] | None = None) -> str:
+    """How ``unit`` (a code from the units table, or a field's ``unit``) is written after a number.
+
+    Its symbol in ``symbols`` (see :func:`symbols`); a unit the table does not
+    list (``"fraction"``), or any unit when no ``symbols`` are given, is
+    written as its code.
+
+    >>> unit_symbol("percent", {"percent": "%"}), unit_symbol("count", {"count": ""}), unit_symbol("fraction", {})
+    ('%', '', 'fraction')
+    """
     if not unit:
         return ""
-    return SYMBOLS.get(unit, unit)
+    return (symbols or {}).get(unit, unit)
 
 
-def with_unit(text: str, unit: str | None) -> str:
-    """``text`` followed by its unit: ``"52.7%"``, ``"1,250,000 t"``; a count or an empty text unchanged.
+def with_unit(text: str, unit: str | None, symbols: Mapping[str, str] | None = None) -> str:
+    """``text`` followed by its unit: ``"52.7%"``, ``"1,250,000 t"``; a unit without a symbol or an empty text adds nothing.
 
-    >>> with_unit("1,250,000", "t"), with_unit("52.7", "percent"), with_unit("452", "count")
+    A sign (no letter in it) is written against the number, a code after a space.
+
+    >>> units = {"t": "t", "percent": "%", "count": ""}
+    >>> with_unit("1,250,000", "t", units), with_unit("52.7", "percent", units), with_unit("452", "count", units)
     ('1,250,000 t', '52.7%', '452')
     """
-    symbol = unit_symbol(unit)
+    symbol = unit_symbol(unit, symbols)
     if not text or not symbol:
         return text
-    return f"{text}{symbol}" if symbol == "%" else f"{text} {symbol}"
+    return f"{text} {symbol}" if _has_letter(symbol) else f"{text}{symbol}"
 
 
-def format_value(value, field: Mapping, unit: str | None = None, digits: int = DIGITS) -> Shown:
+def format_value(value, field: Mapping, unit: str | None = None, digits: int = DIGITS, symbols: Mapping[str, str] | None = None) -> Shown:
     """A value as a reader should see it, chosen by its field's :func:`kind`.
 
     Parameters
@@ -171,6 +233,9 @@ def format_value(value, field: Mapping, unit: str | None = None, digits: int = D
         by default, for table cells under a header that names the unit.
     digits : int
         Significant digits of a computed number's ``text``.
+    symbols : Mapping, optional
+        How each unit is written (see :func:`symbols`); without them a unit
+        is written as its code.
 
     Returns
     -------
@@ -184,6 +249,8 @@ def format_value(value, field: Mapping, unit: str | None = None, digits: int = D
     Shown(text='1951', full='1951')
     >>> format_value(1250000.0, {"name": "quantity_base", "type": "number", "derivedFrom": ["quantity_as_printed", "unit"]}, unit="t")
     Shown(text='1,250,000 t', full='1,250,000 t')
+    >>> format_value(52.7, {"name": "percent_of_plan", "type": "number"}, unit="percent", symbols={"percent": "%"})
+    Shown(text='52.7%', full='52.7%')
     >>> format_value(116073.61963190183, {"name": "plan_t", "type": "number", "derivedFrom": ["a", "b"]})
     Shown(text='116,074', full='116,073.61963190183')
     """
@@ -197,25 +264,72 @@ def format_value(value, field: Mapping, unit: str | None = None, digits: int = D
         return Shown(text, text)
     if how == "text":
         return Shown(str(value), str(value))
-    full = with_unit(format_number(value), unit)
-    text = with_unit(format_number(value, digits), unit) if how == "computed" else full
+    full = with_unit(format_number(value), unit, symbols)
+    text = with_unit(format_number(value, digits), unit, symbols) if how == "computed" else full
     return Shown(text, full)
 
 
-def header(field: Mapping) -> str:
-    """A column header: the field's title (or name) and its fixed unit, as in "Delivered (t)" or "Percent of plan (%)".
+def unit_note(field: Mapping, fields: Iterable[Mapping] = (), symbols: Mapping[str, str] | None = None, names: bool = False) -> str:
+    """A column's unit as its heading shows it: "t", "%", "see Unit" for a unit given row by row, or "".
 
-    A field whose unit varies by row (``unitField``) gets its title alone; its
-    unit column says the unit of each row.
+    A fixed ``unit`` is written as its symbol (see :func:`symbols`), or as its
+    code when it has none ("count": a heading still says what is counted).  A
+    ``unitField`` is named by that column's title (its name with ``names``).
 
-    >>> header({"name": "plan_t", "title": "Implied plan", "unit": "t"})
-    'Implied plan (t)'
-    >>> header({"name": "quantity", "title": "Quantity", "unitField": "unit"})
-    'Quantity'
+    >>> unit_note({"name": "percent_of_plan", "unit": "percent"}, symbols={"percent": "%"})
+    '%'
+    >>> unit_note({"name": "lost", "unitField": "unit"}, [{"name": "unit", "title": "Unit"}])
+    'see Unit'
     """
-    title = field.get("title") or field["name"]
-    unit = field.get("unit")
-    return f"{title} ({SYMBOLS.get(unit) or unit})" if unit else title
+    if field.get("unit"):
+        return unit_symbol(field["unit"], symbols) or field["unit"]
+    if field.get("unitField"):
+        other = next((f for f in fields if f.get("name") == field["unitField"]), {"name": field["unitField"]})
+        return f"see {_label(other, names)}"
+    return ""
+
+
+def _label(field: Mapping, names: bool) -> str:
+    return field["name"] if names else field.get("title") or field["name"]
+
+
+def heading(field: Mapping, fields: Iterable[Mapping] = (), symbols: Mapping[str, str] | None = None, names: bool = False) -> str:
+    """A column heading: the field's title (or name) and its unit, the one heading every page and export uses.
+
+    The site's table and facets, ``aidstats show``, the workbook's header row,
+    the ``.dta`` variable labels and the SQLite metadata all call this.
+
+    Parameters
+    ----------
+    field : Mapping
+        The column's Table Schema field.
+    fields : iterable of Mapping
+        Every field of its table, to title the column a ``unitField`` names.
+    symbols : Mapping, optional
+        How each unit is written (see :func:`symbols`); without them a unit
+        is written as its code.
+    names : bool
+        Label the column, and the unit column it refers to, by name rather
+        than title (``aidstats show``, where a reader types the names).
+
+    Examples
+    --------
+    >>> units = {"t": "t", "percent": "%"}
+    >>> heading({"name": "plan_t", "title": "Implied plan", "unit": "t"}, symbols=units)
+    'Implied plan (t)'
+    >>> heading({"name": "percent_of_plan", "title": "Percent of plan", "unit": "percent"}, symbols=units)
+    'Percent of plan (%)'
+    >>> fields = [{"name": "quantity", "title": "Quantity", "unitField": "unit"}, {"name": "unit", "title": "Unit"}]
+    >>> heading(fields[0], fields), heading(fields[0], fields, names=True)
+    ('Quantity (see Unit)', 'quantity (see unit)')
+    """
+    fields = list(fields)
+    label, unit = _label(field, names), unit_note(field, fields, symbols, names)
+    return f"{label} ({unit})" if unit else label
+
+
+# The name this function had before headings had one home (aidstats 0.2.0): the site's headings.
+header = heading
 
 
 def format_frame(frame, fields: list[Mapping], digits: int = DIGITS):

@@ -11,7 +11,11 @@ Two quirks of the text are handled here rather than corrected in it:
 
 - a footnote may itself hold brackets (footnote 19 prints "Delo 828[9]"), so
   a footnote ends at the bracket that balances its opening one;
-- footnote 53 is never closed: its text runs on to the end of the passage.
+- footnote 53 is never closed: its text runs on to the next footnote's
+  opening, or to the end of the passage.
+
+:func:`footnote_text` reads one footnote by the same rules; the build checks the
+register's citations against it, so the site and the checks read a footnote alike.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Footnote", "Passage", "footnotes", "has_markup", "parse", "plain_text", "to_html"]
+__all__ = ["Footnote", "Passage", "footnote_text", "footnotes", "has_markup", "parse", "plain_text", "to_html"]
 
 # A footnote mark, or the opening of a footnote's text ("[53:  “List of Goods…").
 _MARKUP = re.compile(r"\[footnoteRef:(\d+)\]|\[(\d+):")
+# The opening of a footnote's text, which no footnote can hold: where an unclosed footnote ends.
+_OPENING = re.compile(r"\[\d+:\s")
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,8 @@ class Passage:
 
 
 def _closing(text: str, start: int) -> int:
-    """Index of the bracket that closes the footnote opened just before ``start``, or ``len(text)`` if none does."""
+    """Where the footnote opened just before ``start`` ends: the index of its balancing ``]``; for a
+    footnote never closed, the opening of the next footnote, or ``len(text)`` if none follows."""
     depth = 1
     for index in range(start, len(text)):
         if text[index] == "[":
@@ -59,7 +66,34 @@ def _closing(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return index
-    return len(text)
+    following = _OPENING.search(text, start)
+    return following.start() if following else len(text)
+
+
+def _closed(text: str, end: int) -> bool:
+    return end < len(text) and text[end] == "]"
+
+
+def footnote_text(text: str, number: int) -> str | None:
+    """The text of footnote ``number`` in ``text`` (without the spaces around it), or None if it is not there.
+
+    Brackets inside a footnote ("[Stalin]", "Delo 828[9]") are balanced before its end is
+    taken.  A footnote the paper never closes (53) runs to the next footnote's opening or the
+    end of the text, and keeps one space at its end: the text was cut there, not ended.
+
+    >>> footnote_text("x.[footnoteRef:7] y [7:  Ibid. [sic] p. 2.] z [8:  Ibid.]", 7)
+    'Ibid. [sic] p. 2.'
+    >>> footnote_text("[53:  List, Opis 7, [footnoteRef:54] body [54:  Letter]", 53)
+    'List, Opis 7, [footnoteRef:54] body '
+    >>> footnote_text("[1:  A]", 2) is None
+    True
+    """
+    opening = re.search(rf"\[{number}:\s", text)
+    if opening is None:
+        return None
+    end = _closing(text, opening.end())
+    note = text[opening.end() : end].strip()
+    return note if _closed(text, end) else note + " "
 
 
 def parse(text: str) -> Passage:
@@ -102,8 +136,9 @@ def parse(text: str) -> Passage:
             end = _closing(text, match.end())
             notes.append(Footnote(int(match.group(2)), text[match.end() : end].strip()))
             # The note leaves a gap in the sentence: the spaces on its two sides become one, or none at an edge.
-            following = text[end + 1 :]
-            position = end + 1 + len(following) - len(following.lstrip())
+            after = end + 1 if _closed(text, end) else end  # an unclosed note ends where the next one opens
+            following = text[after:]
+            position = after + len(following) - len(following.lstrip())
             pending = pending.rstrip()
             if (pending or body) and position < len(text) and not _MARKUP.match(text, position):
                 pending += " "

@@ -22,7 +22,8 @@ PHRASES = {"year and a half": Decimal("1.5"), "year": Decimal("1")}
 SCALES = {"thousand": 1_000, "million": 1_000_000}
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_PRINTED = re.compile(rf"^(?P<number>{_DIGITS}|[A-Za-z]+(?:-[a-z]+)?)(?: (?P<scale>{'|'.join(SCALES)}))?(?: (?P<unit>.+))?$")
+# A scale word, like a number word, in any case ("Two", "2.5 Thousand").
+_PRINTED = re.compile(rf"^(?P<number>{_DIGITS}|[A-Za-z]+(?:-[a-z]+)?)(?: (?P<scale>(?i:{'|'.join(SCALES)})))?(?: (?P<unit>.+))?$")
 
 
 class NotANumber(ValueError):
@@ -39,8 +40,14 @@ def parse_printed(text: str) -> tuple[Decimal, str | None]:
     >>> parse_printed("two")
     (Decimal('2'), None)
     """
+    number, scale, unit = _read(text)
+    return number * SCALES[scale] if scale else number, unit
+
+
+def _read(text: str) -> tuple[Decimal, str | None, str | None]:
+    """The number as printed (before its scale word), the scale word and the unit word."""
     if text in PHRASES:
-        return PHRASES[text], None
+        return PHRASES[text], None, None
     match = _PRINTED.match(text)
     if not match:
         raise NotANumber(text)
@@ -51,17 +58,35 @@ def parse_printed(text: str) -> tuple[Decimal, str | None]:
         value = Decimal(WORD_NUMBERS[number.lower()])
     else:
         raise NotANumber(text)
-    if match["scale"]:
-        value *= SCALES[match["scale"]]
-    return value, match["unit"]
+    return value, match["scale"] and match["scale"].lower(), match["unit"]
 
 
 def decimals(text: str) -> int:
-    """Digits printed after the decimal point: the precision the figure claims.
+    """Decimal places of the value a printed figure stands for: the one rule for its precision.
 
-    >>> decimals("52.7"), decimals("32")
-    (1, 0)
+    The digits printed after the point, less the zeros a scale word adds
+    ("thousand" 3, "million" 6), and never fewer than none.  The build reads
+    a percentage's precision with it (:func:`aidstats.metrics.implied_plan`'s
+    bounds), and the workbook shows each number read from print with this
+    many decimals.  A figure printed with a scale word is stored multiplied out
+    ("1.5 million" is 1,500,000), so its printed decimals are not decimals of
+    the value: it has none.  A word or a phrase has the decimals of its value
+    ("two": none, "year and a half": 1.5, one).
+
+    >>> decimals("52.7"), decimals("32"), decimals("52.70"), decimals("8,443")
+    (1, 0, 2, 0)
+    >>> decimals("1.5 million units"), decimals("2.25 thousand"), decimals("1.2345 thousand")
+    (0, 0, 1)
+    >>> decimals("two"), decimals("year and a half")
+    (0, 1)
+
+    Raises
+    ------
+    NotANumber
+        If ``text`` is not a number as the paper prints numbers.
     """
-    value, _ = parse_printed(text)
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    number, scale, _ = _read(text)
+    exponent = number.as_tuple().exponent  # -2 for "52.70"
+    places = -exponent if isinstance(exponent, int) else 0
+    zeros = Decimal(SCALES[scale]).adjusted() if scale else 0  # 6 for "million"
+    return max(0, places - zeros)

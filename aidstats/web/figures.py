@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 
 from aidstats.loader import list_tables, load, package_root, resource
 from aidstats.publish.cite import location
+from aidstats.publish.tables import unit_symbols
 from aidstats.summaries import per_donor, plan_fulfilment
 from aidstats.text.numbers import DIGITS, format_number, format_value
 
@@ -154,6 +155,7 @@ def plan_fulfilment_chart(source: str | Path | None = None) -> go.Figure:
     """Each mineral's deliveries over the reported period as a percentage of the year's plan."""
     minerals = load("mineral_exports", source)
     fields = _fields("mineral_exports", source)
+    units = unit_symbols(source)
     plan = plan_fulfilment(minerals).merge(minerals[["commodity", "source_id"]], on="commodity")
     plan["source"] = plan["source_id"].map(source_labels(source)).map(_wrap)
     plan["commodity"] = _plain_column(plan, "commodity")
@@ -161,7 +163,7 @@ def plan_fulfilment_chart(source: str | Path | None = None) -> go.Figure:
         (bound, "plan_t") for bound in ("plan_t", "plan_t_low", "plan_t_high")
     ]:
         unit = fields[field].get("unit")
-        plan[f"{column}_text"] = [format_value(value, fields[field], unit=unit).text for value in plan[column]]
+        plan[f"{column}_text"] = [format_value(value, fields[field], unit=unit, symbols=units).text for value in plan[column]]
     plan = plan.sort_values("percent_of_plan")
     fig = px.bar(
         plan,
@@ -218,7 +220,8 @@ def aid_by_donor(include_implausible: bool = False, source: str | Path | None = 
     section = totals["sitc_section"].astype(str)  # an enumeration (categorical); its title is looked up as text
     totals["class"] = (section + " " + section.map(sections)).map(plain)
     totals["donor"] = _plain_column(totals, "donor")
-    totals["tonnes_text"] = [format_value(value, base, unit="t").text for value in totals["tonnes"]]
+    units = unit_symbols(source)
+    totals["tonnes_text"] = [format_value(value, base, unit="t", symbols=units).text for value in totals["tonnes"]]
     totals["source"] = _wrap(_table_source(aid, source))
     fig = px.bar(
         totals,
@@ -280,9 +283,9 @@ def _aid_caption(source) -> str:
     aid = load("aid_deliveries", source)
     base = _fields("aid_deliveries", source)["quantity_base"]
     parts = ["Tonnes by donor and commodity class on a log scale."]
-    tonnes = aid["base_unit"] == "t"
+    tonnes, units = aid["base_unit"] == "t", unit_symbols(source)
     for row in aid[tonnes & aid["implausible_reason"].notna()].itertuples():
-        parts.append(f"The implausible {format_value(row.quantity_base, base, unit='t').text} of {row.commodity} is left out.")
+        parts.append(f"The implausible {format_value(row.quantity_base, base, unit='t', symbols=units).text} of {row.commodity} is left out.")
     # A package may leave the units code list out; its codes are then named as they are.
     titles = load("units", source).set_index("unit")["title"] if "units" in list_tables(source) else pd.Series(dtype=str)
     for donor, rows in aid.groupby("donor", sort=False, observed=True):
@@ -317,18 +320,21 @@ def caption(name: str, source: str | Path | None = None) -> str:
     return CHARTS[name].caption(source)
 
 
-def chart_html(name: str, source: str | Path | None = None) -> str:
-    """The ``<div>`` and ``<script>`` that draw chart ``name``, for a page that loads plotly.js itself.
+def chart_script(name: str, source: str | Path | None = None) -> str:
+    """The one way a chart reaches a page: a script that files the figure of chart ``name`` under
+    ``window.aidstatsCharts[name]``, for ``site.js`` to draw into ``<div data-chart="name">``.
 
-    Plotly writes the figure's JSON with ``<``, ``>`` and ``/`` escaped, so no
-    text in it can end the script; data text in labels and hovers was made
-    plain by the chart function.
+    The site ships it as ``assets/chart-<name>.js``; the dashboard writes it into the page.
+    The figure is plotly's JSON, written compactly with its keys sorted (so a build is
+    byte-identical), and with ``<``, ``>`` and ``&`` escaped as plotly escapes them, so no text in it
+    can end the script; data text in labels and hovers was made plain by the chart function.
     """
-    return (
-        CHARTS[name]
-        .make(source=source)
-        .to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", config={"responsive": True})
-    )
+    import json
+
+    figure = json.loads(CHARTS[name].make(source=source).to_json())
+    text = json.dumps(figure, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"(window.aidstatsCharts = window.aidstatsCharts || {{}})[{json.dumps(name)}] = {text};\n"
 
 
 def plotly_js_version(text: str | None = None) -> str:

@@ -32,9 +32,11 @@ import pandas as pd
 from aidstats.loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
 from aidstats.publish.cite import location, source_line
 from aidstats.publish.release import build_archive
-from aidstats.text.numbers import format_value, header
+from aidstats.publish.tables import unit_symbols
+from aidstats.text.numbers import format_value, heading
 
-# The charts shown on each table's page (the home page shows them all).
+# The charts (names in aidstats.web.figures.CHARTS) shown on each table's page; the home page shows them all.
+# A table not named here simply has no chart on its page, so a new table needs no entry.
 TABLE_CHARTS = {
     "railway_damage": ["railway_losses"],
     "mineral_exports": ["plan_fulfilment"],
@@ -74,7 +76,15 @@ def _environment():
         keep_trailing_newline=True,
     )
     environment.filters["breakable"] = _breakable
+    # A passage of the paper with its footnote marks and footnotes rendered (every character escaped).
+    environment.filters["passage"] = _passage
     return environment
+
+
+def _passage(text: str):
+    from aidstats.text.passages import to_html
+
+    return to_html(text)
 
 
 def _breakable(name: str):
@@ -148,16 +158,10 @@ def _charts(names: list[str], root: Path) -> list[dict]:
 
 def _write_charts(out: Path, root: Path) -> None:
     """Each chart's figure once, as ``assets/chart-<name>.js``, for every page that shows it (site.js draws it)."""
-    import json
+    from aidstats.web.figures import CHARTS, chart_script
 
-    from aidstats.web.figures import CHARTS
-
-    for name, chart in CHARTS.items():
-        # Plotly's JSON of the figure, read back so it is written compactly and in a fixed key order.
-        figure = json.dumps(json.loads(chart.make(source=root).to_json()), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-        (out / "assets" / f"chart-{name}.js").write_text(
-            f"(window.aidstatsCharts = window.aidstatsCharts || {{}})[{json.dumps(name)}] = {figure};\n", encoding="utf-8"
-        )
+    for name in CHARTS:
+        (out / "assets" / f"chart-{name}.js").write_text(chart_script(name, root), encoding="utf-8")
 
 
 def row_id(values: list) -> str:
@@ -203,7 +207,7 @@ CLAMP = 400
 MAX_FACET_VALUES = 25
 
 
-def _facets(resource: dict, frame: pd.DataFrame, package: dict, root: Path) -> list[dict]:
+def _facets(resource: dict, frame: pd.DataFrame, package: dict, root: Path, units: dict[str, str]) -> list[dict]:
     """The columns offered as facets: enumerations and codes from a code list, with 2 to MAX_FACET_VALUES values.
 
     A composite foreign key (``donor_code`` and ``donor`` to the donors' code
@@ -230,7 +234,7 @@ def _facets(resource: dict, frame: pd.DataFrame, package: dict, root: Path) -> l
         if 2 <= len(counts) <= MAX_FACET_VALUES:
             labels = _code_labels(*codes[field["name"]], root) if field["name"] in codes else {}
             options = [{"value": value, "label": labels.get(value, "")} for value in sorted(counts.index)]
-            facets.append({"name": field["name"], "column": column, "label": header(field), "options": options})
+            facets.append({"name": field["name"], "column": column, "label": heading(field, schema["fields"], units), "options": options})
     return facets
 
 
@@ -273,6 +277,7 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
     widest = {f["name"]: frame[f["name"]].dropna().astype(str).str.len().max() for f in fields if f["type"] == "string"}
     long_text = {name for name, width in widest.items() if width > LONG_TEXT}
     short_text = {name for name, width in widest.items() if width <= SHORT_TEXT}
+    units = unit_symbols(root)  # the headings' units, as the workbook and the .dta labels write them
     return render_template(
         "table.html",
         title=resource["title"],
@@ -281,13 +286,13 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
         name=name,
         resource=resource,
         fields=fields,
-        headers=[header(f) for f in fields],
+        headers=[heading(f, fields, units) for f in fields],
         long_text=long_text,
         short_text=short_text,
         numeric=NUMERIC,
         key=key,
         rows=rows,
-        facets=_facets(resource, frame, package, root),
+        facets=_facets(resource, frame, package, root, units),
         downloads=_downloads(name, package),
         chart_list=_charts(TABLE_CHARTS.get(name, []), root),
         provenance={
@@ -326,7 +331,14 @@ def home_page(root: Path, package: dict, archive: Path, digest: str, exports: li
 
 
 def build_site(out: Path, root: Path | None = None) -> Path:
-    """Write the site of a package into ``out`` (replacing what aidstats wrote there before).
+    """Write the site of a package into ``out``, replacing what aidstats wrote there before.
+
+    The site is made in a staging folder beside ``out`` (:func:`aidstats.package.staging_parent`),
+    then aidstats' own outputs (``assets/``, ``data/``, ``exports/``, a page per table,
+    ``index.html``, and the release archive with its ``.sha256``) are moved in, all of them or none
+    (:func:`aidstats.package.move_in`): a failure part-way leaves the previous site as it was.
+    Anything else in ``out`` is left alone.  The exports are written once, into ``exports/``, and
+    the release archive takes them from there.
 
     Parameters
     ----------
@@ -344,32 +356,55 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     -------
     Path
         ``out``.
+
+    Raises
+    ------
+    aidstats.extras.MissingExtra
+        If the ``viz`` or the ``export`` extra is missing; checked before anything is written.
+    aidstats.errors.OutputError
+        If ``out``, or any output in it, may not be written (a file, a link to one, a named
+        pipe, a device where a folder belongs; a link, a pipe, a device or a folder where a page
+        belongs; a folder that cannot be written): checked before anything is written.
     """
+    from aidstats.extras import require
+
+    require("viz", "aidstats.web.site.build_site()")
+    require("export", "aidstats.web.site.build_site()")  # the workbook among the exports
+    from aidstats.package import check_outputs, move_in, staging_folder, staging_parent, write_bytes, write_text
+    from aidstats.publish.export import write_exports
+    from aidstats.publish.release import archive_name
     from aidstats.web.figures import BUNDLE, plotly_js
 
+    out = Path(out)
     root = Path(root) if root else data_root()
     package = descriptor(root)
-    out.mkdir(parents=True, exist_ok=True)
-    for folder in ("assets", "data"):
-        shutil.rmtree(out / folder, ignore_errors=True)
-    (out / "assets").mkdir()
-    # The partial plotly.js bundle (bar and heatmap traces are all the charts draw), with its licence beside it.
-    (out / "assets" / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
-    shutil.copyfile(BUNDLE.parent / "LICENSE-plotly.js.txt", out / "assets" / "LICENSE-plotly.js.txt")
-    for asset in ("site.js", "site.css"):
-        (out / "assets" / asset).write_bytes(resources.files("aidstats.web").joinpath("assets", asset).read_bytes())
-    (out / "data" / "clean").mkdir(parents=True)
-    shutil.copyfile(root / "datapackage.json", out / "data" / "datapackage.json")
-    for resource in package["resources"]:
-        shutil.copyfile(root / resource["path"], out / "data" / resource["path"])
-    _write_charts(out, root)
-    archive, digest = build_archive(root, out)
-    passages, sources = _passages(root), _sources(root)
-    _write_provenance(out, passages, sources)
-    for name in list_tables(root):
-        (out / f"{name}.html").write_text(table_page(name, root, package, passages, sources), encoding="utf-8")
-    from aidstats.publish.export import write_exports
-
-    exports = [e._replace(path=e.path.relative_to(out)) for e in write_exports(out / "exports", root)]
-    (out / "index.html").write_text(home_page(root, package, archive, digest, exports), encoding="utf-8")
+    tables = list_tables(root)
+    folders, pages = ["assets", "data", "exports"], [f"{name}.html" for name in tables]
+    archives = [archive_name(), f"{archive_name()}.sha256"]
+    check_outputs(out, files=[*pages, *archives, "index.html"], folders=folders, writable=True)
+    with staging_folder(staging_parent(out), ".aidstats-site-") as staging:
+        site = staging / "site"
+        (site / "assets").mkdir(parents=True)
+        # The partial plotly.js bundle (bar and heatmap traces are all the charts draw), with its licence beside it.
+        write_text(site / "assets" / "plotly.min.js", plotly_js())
+        shutil.copyfile(BUNDLE.parent / "LICENSE-plotly.js.txt", site / "assets" / "LICENSE-plotly.js.txt")
+        for asset in ("site.js", "site.css"):
+            write_bytes(site / "assets" / asset, resources.files("aidstats.web").joinpath("assets", asset).read_bytes())
+        (site / "data" / "clean").mkdir(parents=True)
+        shutil.copyfile(root / "datapackage.json", site / "data" / "datapackage.json")
+        for resource in package["resources"]:
+            shutil.copyfile(root / resource["path"], site / "data" / resource["path"])
+        _write_charts(site, root)
+        exports = write_exports(site / "exports", root)
+        archive, digest = build_archive(root, site, exports=exports)
+        passages, sources = _passages(root), _sources(root)
+        _write_provenance(site, passages, sources)
+        for name, page in zip(tables, pages, strict=True):
+            write_text(site / page, table_page(name, root, package, passages, sources))
+        relative = [e._replace(path=e.path.relative_to(site)) for e in exports]
+        write_text(site / "index.html", home_page(root, package, archive, digest, relative))
+        # The folders first and the home page last, so the page that links everything comes when everything is there.
+        made = sorted(p.name for p in site.iterdir())
+        order = [*folders, *(n for n in made if n not in (*folders, "index.html")), "index.html"]
+        move_in([(site / name, out / name) for name in order if name in made], staging / "old")
     return out
