@@ -10,7 +10,11 @@ stderr and exits with status 1; a command line that is wrong (an unknown
 command, option or table, or a bad option value) prints one such line and
 exits with status 2.  Problems found
 in the data itself (by ``build``, ``validate`` or a download's verification)
-are listed one per line under a line that says how many there are.
+are listed one per line under a line that says how many there are.  Errors of
+aidstats (:class:`aidstats.errors.AidstatsError`) become that output in one
+place, ``_report``; ``--source`` and ``diff`` take any source
+:func:`aidstats.loader.package_root` takes (a folder, its datapackage.json, a
+release .zip or a URL).
 
 Text from the data is printed as text: rich markup in a title or a cell
 (``[bold]``) is shown as typed, never interpreted.
@@ -94,10 +98,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RootOption = typer.Option(None, "--root", help="Project folder holding raw/ (defaults to the project root).", file_okay=False)
+RootOption = typer.Option(
+    None, "--root", help="Project folder holding raw/ (default: the current folder, if it holds raw/).", file_okay=False
+)
 SourceOption = typer.Option(
-    None, "--source", help="A data package: a folder, its datapackage.json, or a URL (default: the one installed with aidstats)."
+    None,
+    "--source",
+    help="A data package: a folder, its datapackage.json, a release .zip, or a URL (default: the one installed with aidstats).",
 )
 
 
@@ -152,7 +159,14 @@ def _options(
 
 
 def _project(root: Path | None) -> Path:
-    folder = (root or PROJECT_ROOT).resolve()
+    """The project folder ``build`` and ``validate`` work in: ``--root``, or else the current folder when it holds
+    raw/ (never the folder aidstats is installed in, which after ``pip install`` is inside site-packages)."""
+    if root is None:
+        here = Path.cwd()
+        if not (here / "raw").is_dir():
+            _fail(f"no raw/ in {here}; run in a project folder or pass --root")
+        return here.resolve()
+    folder = root.resolve()
     if not folder.is_dir():
         _fail(f"no such folder: {folder}; expected a project folder holding raw/")
     if not (folder / "raw").is_dir():
@@ -161,17 +175,14 @@ def _project(root: Path | None) -> Path:
 
 
 def _package(source: str | None) -> Path:
+    """The verified package ``--source`` names (:func:`aidstats.loader.package_root`, as every command resolves it)."""
     from aidstats.loader import package_root
 
-    if source is not None and "://" not in source and not Path(source).exists():
-        _fail(f"no such folder or file: {source}; expected a data package folder, its datapackage.json, or a URL")
-    if source is not None and "://" in source:
-        from aidstats.extras import require
-
+    if source is not None and "://" in source and not source.lower().startswith("file://"):
         require("download")  # a URL is downloaded: say so before aidstats.download() would name itself
     try:
         return package_root(source)
-    except FileNotFoundError as err:
+    except FileNotFoundError as err:  # no such path, or no package there: one line naming it
         _fail(str(err))
 
 
@@ -335,19 +346,21 @@ def _positive(value: float) -> float:
 @app.command()
 def download(
     url: str | None = typer.Argument(
-        None, help="URL of a datapackage.json or release .zip (default: this version's release, or $AIDSTATS_DATA_URL)."
+        None,
+        help="URL or local path of a datapackage.json, a package folder or a release .zip "
+        "(default: this version's release, or $AIDSTATS_DATA_URL).",
     ),
     dest: Path | None = typer.Option(None, "--dest", help="Folder for the package (default: the per-version cache).", file_okay=False),
     force: bool = typer.Option(False, "--force", help="Download again even if a verified copy is there."),
     timeout: float = typer.Option(30.0, "--timeout", callback=_positive, help="Seconds to wait for the server (more than 0)."),
 ) -> None:
-    """Download the published data package, verify every file, and keep a cached copy."""
+    """Download the published data package, verify every file, keep a cached copy, and say what was done."""
     require("download")
-    from aidstats.remote.fetch import download as fetch
+    from aidstats.remote.fetch import retrieve
 
     with _os_errors("cannot download the package"):
-        folder = fetch(url, dest, force=force, timeout=timeout)
-    typer.echo(f"verified package in {folder}")
+        fetched = retrieve(url, dest, force=force, timeout=timeout)
+    typer.echo(fetched.message)  # downloaded or reused from the cache, and what was checked
 
 
 @app.command()
@@ -371,9 +384,11 @@ def diff(
 ) -> None:
     """Say what changed from OLD to NEW: tables, rows by primary key, and every changed cell as old → new.
 
-    Values are compared as the CSV files print them. The exit status is 0
-    whether or not the packages differ (1 and 2 mean an error); read the
-    statuses in the --json file to act on differences in a script.
+    Values are compared as the CSV files print them. Both packages are
+    first checked against their datapackage.json, and one whose files do
+    not match is refused, naming them. The exit status is 0 whether or not
+    the packages differ (1 and 2 mean an error); read the statuses in the
+    --json file to act on differences in a script.
     """
     from aidstats.package import check_output_file, write_text
     from aidstats.remote.diff import diff_packages, render_json, render_text

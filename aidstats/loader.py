@@ -3,13 +3,37 @@
 Reads only the built package (never raw/ or the schemas), so loading needs
 neither pandera nor frictionless.  The data are found inside the installed
 wheel (``aidstats/data/``) or, in a checkout, at the project root.
+
+Sources
+    Every function and command that takes a package (:func:`load`, :func:`list_tables`,
+    ``aidstats list``/``show``/``export --source``, ``aidstats diff``, and through
+    :func:`aidstats.package.locate` also ``aidstats download``) takes the same kinds, and
+    :func:`package_root` is the one function that turns any of them into a folder:
+
+    - nothing (None): the package installed with aidstats;
+    - a folder holding ``datapackage.json``, or the path of a ``datapackage.json``: read where it is;
+    - a local release ``.zip``: unpacked into this version's download cache, in a folder named by
+      the archive's sha256 (and used again from there while it still passes verification; the
+      cache is pooch's user cache folder, so without the ``download`` extra set ``AIDSTATS_CACHE_DIR``);
+    - a ``file://`` URL: the local path it names, as above;
+    - an ``https://`` or ``http://`` URL of a ``datapackage.json`` or a ``.zip``: downloaded, verified
+      and cached by :func:`aidstats.download`.
+Verification
+    Before any of them is used, every file is checked against the ``bytes`` and ``sha256`` its
+    ``datapackage.json`` gives (:func:`aidstats.package.verify`); a package with a file that does
+    not match is refused with an :class:`~aidstats.errors.PackageError` (a download's with a
+    :class:`~aidstats.errors.DownloadError`) naming each file that failed.  The check is remembered
+    while no file of the package changes (:func:`aidstats.package.verified`), so the installed
+    package is hashed once per process (a few milliseconds), not on every load.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
-from aidstats.package import DESCRIPTOR, PARQUET_SUFFIX, read_descriptor
+from aidstats.package import DESCRIPTOR, PARQUET_SUFFIX, SOURCE_KINDS, check_package, is_url, locate, read_descriptor
 
 
 def data_root() -> Path:
@@ -21,60 +45,108 @@ def data_root() -> Path:
     raise FileNotFoundError(f"no {DESCRIPTOR} in {here / 'data'} or {here.parent}; run 'aidstats build' in a checkout")
 
 
-def package_root(source: str | Path | None = None) -> Path:
-    """The folder of a data package.
+def package_root(source: str | os.PathLike | None = None, *, unpack_into: Path | None = None) -> Path:
+    """The folder of the verified data package ``source`` names: the one place a source is resolved.
 
     Parameters
     ----------
-    source : str or pathlib.Path, optional
-        None for the bundled package; a folder holding ``datapackage.json``; the
-        path of a ``datapackage.json``; or an ``https://``, ``http://`` or
-        ``file://`` URL, which :func:`aidstats.download` fetches, verifies and
-        caches first.
+    source : str or path, optional
+        None for the bundled package; a folder holding ``datapackage.json``; the path of a
+        ``datapackage.json``; a local release ``.zip``; or an ``https://``, ``http://`` or
+        ``file://`` URL of a ``datapackage.json`` or a ``.zip`` (see the module's docstring).
+    unpack_into : pathlib.Path, optional
+        A folder that does not exist yet to unpack a local ``.zip`` into instead of the cache
+        (``aidstats diff`` passes a temporary one, which it removes).
 
     Raises
     ------
     FileNotFoundError
-        If a path is neither a folder holding ``datapackage.json`` nor such a file.
+        If a path does not exist, or holds none of these.
+    aidstats.errors.PackageError
+        If the package fails verification (every file that failed is named), or a ``.zip`` is
+        not a readable archive, holds no ``datapackage.json`` or has a member that would leave it.
+    aidstats.errors.DownloadError
+        If a URL cannot be downloaded or its package fails verification.
+    TypeError
+        If ``source`` is neither None, a string nor a path.
     """
     if source is None:
-        return data_root()
-    if isinstance(source, str) and "://" in source:
-        from aidstats.remote.fetch import download
+        root = data_root()
+        return check_package(root, f"{root} (the package installed with aidstats)")
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"source: expected None or {SOURCE_KINDS} (a str or a path); got {type(source).__name__} {source!r}")
+    where = os.fspath(source)
+    path: str | os.PathLike = source
+    if is_url(source):
+        parsed = urlparse(source)
+        if parsed.scheme.lower() != "file":
+            from aidstats.remote.fetch import download
 
-        return download(source)
-    path = Path(source)
-    if path.name == DESCRIPTOR and path.is_file():
-        return path.parent
-    if (path / DESCRIPTOR).is_file():
-        return path
-    raise FileNotFoundError(f"no data package at {path}: expected a folder holding {DESCRIPTOR}, the path of a {DESCRIPTOR}, or a URL")
+            return download(source)
+        path = unquote(parsed.path)
+    kind, found = locate(path)
+    if kind == "folder":
+        return check_package(found, where)
+    from aidstats.remote.fetch import unpacked
+
+    return unpacked(found, where, unpack_into)
 
 
 def descriptor(root: Path | None = None) -> dict:
-    """The parsed datapackage.json of the bundled (or given) package."""
+    """The parsed datapackage.json of the bundled package, or of the package folder ``root`` (not resolved nor verified here)."""
     return read_descriptor(Path(root) if root else data_root())
 
 
-def list_tables(root: Path | None = None) -> list[str]:
-    """Names of the tables, in the package's order."""
-    return [r["name"] for r in descriptor(root)["resources"] if not r["name"].endswith(PARQUET_SUFFIX)]
+def list_tables(source: str | os.PathLike | None = None) -> list[str]:
+    """Names of the tables, in the package's order.
+
+    ``source`` is the bundled package by default, or any source :func:`package_root` takes
+    (a folder, a ``datapackage.json``, a ``.zip`` or a URL), verified first.
+    """
+    return _tables(descriptor(package_root(source)))
+
+
+def _tables(package: dict) -> list[str]:
+    return [r["name"] for r in package["resources"] if not r["name"].endswith(PARQUET_SUFFIX)]
 
 
 def resource(name: str, root: Path | None = None) -> dict:
-    """The descriptor of the CSV resource ``name``; an unknown name lists the valid ones."""
+    """The descriptor of the table ``name`` (its CSV resource) in the package folder ``root`` (default: the bundled one).
+
+    Raises
+    ------
+    KeyError
+        For a name that is not a table, listing the tables; the name of a table's Parquet copy
+        (``sources-parquet``) is refused naming the table it belongs to.
+    """
+    package = descriptor(root)
+    tables = _tables(package)
+    if name in tables:
+        return next(item for item in package["resources"] if item["name"] == name)
+    listed = f"the tables are: {', '.join(tables)}"
+    table = name.removesuffix(PARQUET_SUFFIX) if isinstance(name, str) else None
+    if table != name and table in tables:
+        raise KeyError(f"no table named {name!r}: it is the Parquet copy of the table {table!r}; {listed}")
+    raise KeyError(f"no table named {name!r}; {listed}")
+
+
+def _parquet(name: str, root: Path) -> str:
+    """The path of the Parquet copy of the table ``name``."""
     for item in descriptor(root)["resources"]:
-        if item["name"] == name:
-            return item
-    raise KeyError(f"no table named {name!r}; the tables are: {', '.join(list_tables(root))}")
+        if item["name"] == name + PARQUET_SUFFIX:
+            return item["path"]
+    raise KeyError(f"table {name!r} has no Parquet copy (no resource {name + PARQUET_SUFFIX!r}) in {root / DESCRIPTOR}")
 
 
-def load(name: str, source: str | Path | None = None):
+def load(name: str, source: str | os.PathLike | None = None):
     """Load one table as a pandas DataFrame with its published dtypes.
 
     ``source`` is the bundled package by default, or a folder, the path of a
-    ``datapackage.json`` or a URL of a data package (a URL is downloaded,
-    verified and cached first; see :func:`package_root`).
+    ``datapackage.json``, a local release ``.zip`` or a URL of a data package
+    (see :func:`package_root`).  Every file of the package is checked against
+    its ``datapackage.json`` before the table is read, and a package that fails
+    is refused naming the files; the check is remembered while the files stay
+    unchanged, so the bundled package is verified once per process.
     ``df.attrs`` carries the table's title, description, per-column units,
     titles and descriptions, sources, licences and citation.
 
@@ -88,7 +160,7 @@ def load(name: str, source: str | Path | None = None):
 
     root = package_root(source)
     meta = resource(name, root)
-    parquet = resource(name + PARQUET_SUFFIX, root)["path"]
+    parquet = _parquet(name, root)
     # Dates are stored as Parquet dates; pandas users get datetime64 columns.
     frame = pq.read_table(root / parquet).to_pandas(date_as_object=False)
     frame.attrs = _attrs(meta, descriptor(root))

@@ -6,8 +6,8 @@ the build never reads the clock, so two builds give the same bytes.
 
 from __future__ import annotations
 
-VERSION = "0.2.0"
-CREATED = "2026-11-29T00:00:00Z"
+VERSION = "0.3.0"
+CREATED = "2026-12-03T00:00:00Z"
 NAME = "aidstats"
 # Where each release's archive is published; `aidstats download` fetches the installed version's.
 RELEASE_URL = "https://github.com/aidstats/aidstats/releases/download/v{version}/aidstats-data-{version}.zip"

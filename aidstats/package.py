@@ -7,6 +7,10 @@ is hashed):
 - :func:`read_descriptor`: the parsed ``datapackage.json`` of a folder;
 - :func:`verify`, :func:`safe_path`, :func:`extract`: a package's files against its descriptor,
   resource paths that cannot leave the package, and a ``.zip`` unpacked without escaping its folder;
+- :func:`locate`, :func:`verified`, :func:`check_package` and :func:`unpack`: what a local source
+  is (a folder holding ``datapackage.json``, that file, or a release ``.zip``), a package verified
+  once while its files stay unchanged, refused with every file that failed, and a local archive
+  unpacked and verified (:func:`aidstats.loader.package_root` puts them together for every entry point);
 - :func:`known_hashes` and :func:`record_hash`: the registry of release archives' sha256
   (``aidstats/registry.txt``, in pooch's registry format);
 - :func:`output_file`, :func:`write_bytes`, :func:`write_text` and :func:`output_folder`: the
@@ -40,6 +44,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -169,6 +174,135 @@ def extract(zipped: zipfile.ZipFile, staging: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipped.open(info) as source, open(target, "wb") as out:
             shutil.copyfileobj(source, out)
+
+
+# --- sources: what a user may name as a package ---------------------------------------------------
+
+SOURCE_KINDS = f"a data package folder, its {DESCRIPTOR}, a release .zip or a URL"
+EXPECTED_SOURCE = f"expected {SOURCE_KINDS}"
+# A package is verified again when a file changed since; a check within this many nanoseconds of a
+# file's last change is not remembered, since a second change in the same clock tick would keep the time.
+_SETTLED_NS = 2_000_000_000
+
+
+def is_url(source: object) -> bool:
+    """Whether ``source`` is a URL (a string with ``://``) rather than a path."""
+    return isinstance(source, str) and "://" in source
+
+
+def locate(source: str | os.PathLike) -> tuple[str, Path]:
+    """What the local path ``source`` holds: ``("folder", folder)`` for a folder holding ``datapackage.json``
+    or the path of a ``datapackage.json`` (the folder it is in), ``("archive", path)`` for a ``.zip`` file.
+
+    Raises
+    ------
+    FileNotFoundError
+        If nothing is at ``source`` ("no such folder or file"), or what is there is none of these
+        ("no data package at"); the message names the path and the kinds of source expected.
+    """
+    path = Path(source)
+    if path.is_dir() and (path / DESCRIPTOR).is_file():
+        return "folder", path
+    if path.is_file() and path.name == DESCRIPTOR:
+        return "folder", path.parent
+    if path.is_file() and path.suffix.lower() == ".zip":
+        return "archive", path
+    if not os.path.lexists(path):
+        raise FileNotFoundError(f"no such folder or file: {path}; {EXPECTED_SOURCE}")
+    raise FileNotFoundError(f"no data package at {path}: {EXPECTED_SOURCE}")
+
+
+_VERIFIED: dict[tuple, tuple[str, ...]] = {}
+
+
+def verified(folder: str | os.PathLike) -> list[str]:
+    """:func:`verify`'s problems with the package in ``folder``, remembered while its files stay unchanged.
+
+    The package is hashed again whenever its descriptor or a file it names has changed (its
+    inode, size, modification or change time), so a package used many times in one process is
+    hashed once, and a file changed since is always found.
+    """
+    folder = Path(folder)
+    try:
+        signature = _signature(folder)
+    except (OSError, ValueError, KeyError, TypeError):
+        return verify(folder)  # it says what is wrong with the descriptor
+    if signature in _VERIFIED:
+        return list(_VERIFIED[signature])
+    started = time.time_ns()
+    problems = verify(folder)
+    if all(facts is None or max(facts[3:]) < started - _SETTLED_NS for facts in signature[1]):
+        if len(_VERIFIED) >= 64:
+            _VERIFIED.clear()
+        _VERIFIED[signature] = tuple(problems)
+    return problems
+
+
+def _signature(folder: Path) -> tuple:
+    """The folder and what stat says of its descriptor and of each file the descriptor names."""
+    real = folder.resolve()
+    resources = read_descriptor(real)["resources"]
+    if not isinstance(resources, list):
+        raise TypeError("no list of resources")
+    files = [real / DESCRIPTOR]
+    for resource in resources:
+        path = resource.get("path") if isinstance(resource, dict) else None
+        try:
+            files.append(real / safe_path(path) if isinstance(path, str) else None)
+        except PackageError:
+            files.append(None)
+    return real, tuple(_facts(file) for file in files)
+
+
+def _facts(path: Path | None) -> tuple | None:
+    """(device, inode, size, modified, changed) of the file at ``path``; None if there is none."""
+    if path is None:
+        return None
+    try:
+        facts = os.stat(path)
+    except OSError:
+        return None
+    return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+
+
+def check_package(folder: Path, where: str) -> Path:
+    """``folder`` if every file matches the size and sha256 its ``datapackage.json`` gives (:func:`verified`).
+
+    Raises
+    ------
+    PackageError
+        Of kind ``"hash"``, if any does not: a first line naming the package (``where``: the source as
+        the user gave it), then one indented line per problem, each naming its file.
+    """
+    problems = verified(folder)
+    if problems:
+        raise PackageError(f"{where}: the package failed verification, so it was not used\n  " + "\n  ".join(problems), "hash")
+    return folder
+
+
+def unpack(archive: Path, folder: Path, where: str) -> Path:
+    """Unpack the local release archive ``archive`` into the new folder ``folder`` and verify it.
+
+    The archive's members are extracted by :func:`extract` (no links, absolute paths or ``..``);
+    the package must then have its ``datapackage.json`` at the top (or in the archive's single top
+    folder) and pass :func:`check_package`.  On any error the caller removes ``folder``.
+
+    Raises
+    ------
+    PackageError
+        For a file that is not a zip archive, an unsafe member, an archive without a
+        ``datapackage.json``, or a package that fails verification; the message starts with ``where``.
+    """
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            extract(zipped, folder)
+    except zipfile.BadZipFile as err:
+        raise PackageError(f"{where} is not a readable zip archive ({err}); {EXPECTED_SOURCE}") from None
+    except PackageError as err:
+        raise PackageError(f"{where}: {err}", err.kind) from None
+    if not (folder / DESCRIPTOR).is_file():
+        raise PackageError(f"{where} holds no {DESCRIPTOR}: expected one at its top or in its single top folder")
+    return check_package(folder, where)
 
 
 # --- the registry of release hashes ---------------------------------------------------------------

@@ -90,7 +90,8 @@ def built_dashboard(tmp_path_factory) -> Path:
 
 # Markers (registered in pyproject.toml; TESTING.md says what runs where). A test that asks for one of
 # these fixtures, directly or through another fixture, gets the marker without writing it.
-SLOW_FIXTURES = {"wheel", "light_env", "viz_env"}  # a wheel built, a fresh virtual environment installed
+# slow: a wheel built, a fresh virtual environment installed, a whole site or dashboard written (test_escaping's too).
+SLOW_FIXTURES = {"wheel", "light_env", "viz_env", "built_site", "built_dashboard", "hostile_site", "hostile_dashboard"}
 BROWSER_FIXTURES = {"chromium", "page"}  # Debian's Chromium
 
 

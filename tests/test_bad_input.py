@@ -252,6 +252,7 @@ def built(project_copy):
     return project_copy, snapshot(project_copy)
 
 
+@pytest.mark.slow  # a build per fault; the single-fault tests below stay in the fast loop
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_fault_is_rejected_clearly_and_changes_nothing(built, fault):
     root, before = built

@@ -20,7 +20,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_committed_package_equals_a_fresh_build():
-    result = run_cli("validate")
+    result = run_cli("validate", "--root", str(ROOT))
     assert result.exit_code == 0, result.output
 
 

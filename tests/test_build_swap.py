@@ -22,6 +22,8 @@ import aidstats.build.run
 
 SWAP_STEPS = ["the old clean/ aside", "the new clean/ in", "the new datapackage.json in"]
 
+pytestmark = pytest.mark.slow  # a whole build each, most with a rename made to fail; test_build keeps one in the fast loop
+
 
 def _stale_outputs(root: Path) -> None:
     """Make the outputs already in ``root`` differ from what a build writes, so

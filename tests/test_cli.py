@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 import aidstats
+from aidstats.package import file_facts
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "list", "show", "cite", "dashboard", "package", "download", "site"])
@@ -45,18 +46,20 @@ MARKUP = "[bold red]x[/bold red]"
 def marked_up(tmp_path):
     """A copy of the package whose caveats carry rich markup in their title, a cell and a source."""
     shutil.copytree(ROOT / "clean", tmp_path / "clean")
-    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        if resource["name"] in ("caveats", "caveats-parquet"):
-            resource["title"] = f"Caveats {MARKUP}"
-            resource["sources"][0]["title"] = f"The paper {MARKUP}"
-    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     path = tmp_path / "clean" / "caveats.parquet"
     table = pq.read_table(path)
     issues = table.column("issue").to_pylist()
     issues[0] = MARKUP
     where = table.schema.get_field_index("issue")
     pq.write_table(table.set_column(where, table.schema.field(where), pa.array(issues, table.schema.field(where).type)), path)
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] in ("caveats", "caveats-parquet"):
+            resource["title"] = f"Caveats {MARKUP}"
+            resource["sources"][0]["title"] = f"The paper {MARKUP}"
+        if resource["name"] == "caveats-parquet":  # the changed file's size and hash, as a build would write them
+            resource.update(file_facts(path))
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     return tmp_path
 
 

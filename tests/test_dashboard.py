@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 
@@ -10,6 +11,7 @@ import pytest
 from conftest import run_cli
 
 import aidstats
+from aidstats.package import file_facts
 from aidstats.web import dashboard, figures
 from aidstats.web.figures import CHARTS, caption
 
@@ -115,11 +117,16 @@ def test_hover_numbers_come_from_the_formatter():
 
 
 def _edited_copy(project_copy, table: str, edit) -> None:
-    """Rewrite one table's Parquet file in the copy; the loader reads it as the package's data."""
+    """Rewrite one table's Parquet file in the copy, and its size and hash in the descriptor (the loader
+    refuses a file that does not match them); the loader reads it as the package's data."""
     frame = aidstats.load(table, project_copy)
     edit(frame)
     frame.attrs = {}
-    frame.to_parquet(project_copy / "clean" / f"{table}.parquet", index=False)
+    path = project_copy / "clean" / f"{table}.parquet"
+    frame.to_parquet(path, index=False)
+    descriptor = json.loads((project_copy / "datapackage.json").read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["path"] == f"clean/{table}.parquet").update(file_facts(path))
+    (project_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
 
 
 def test_captions_titles_and_sources_are_read_from_the_data(project_copy):

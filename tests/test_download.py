@@ -25,7 +25,7 @@ import pooch
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, made_once, run_cli
 from server import closed_port, serve
 
 import aidstats
@@ -56,11 +56,13 @@ def sleeps(monkeypatch) -> list:
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
-    """The release archive, built once, in its own folder."""
-    out = tmp_path_factory.mktemp("release")
-    result = run_cli("package", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+    """The release archive, built once per run (made_once, conftest.py), in its own folder; tests copy it to change it."""
+
+    def package(out: Path) -> None:
+        result = run_cli("package", "--out", str(out))
+        assert result.exit_code == 0, result.output
+
+    return made_once(tmp_path_factory, "release", package)
 
 
 @pytest.fixture
@@ -111,6 +113,7 @@ def sha256(path: Path) -> str:
 # --- the release archive -------------------------------------------------------------
 
 
+@pytest.mark.slow  # writes the release archive again (every export in it)
 def test_package_twice_gives_the_same_sha256(release, tmp_path):
     again = run_cli("package", "--out", str(tmp_path))
     assert again.exit_code == 0
@@ -143,6 +146,7 @@ def test_the_installed_registry_knows_the_sha256_of_a_fresh_archive(release):
     )
 
 
+@pytest.mark.slow  # writes the release archive again (every export in it)
 def test_build_archive_records_its_hash_in_the_registry_it_is_given(tmp_path):
     from aidstats.publish.release import build_archive, known_hashes
 
@@ -156,6 +160,7 @@ def test_build_archive_records_its_hash_in_the_registry_it_is_given(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "out", "registry.txt"]
 
 
+@pytest.mark.slow  # writes the release archive again (every export in it)
 def test_python_m_aidstats_release_builds_and_records(tmp_path, monkeypatch, capsys):
     from aidstats.publish import release as release
 
@@ -271,6 +276,7 @@ def test_download_descriptor_then_load_it(published, tmp_path):
     assert len(aidstats.load("aid_deliveries", source=dest)) == 84
 
 
+@pytest.mark.slow  # frictionless validates in a fresh interpreter
 def test_download_archive_and_validate_it_with_frictionless(release, tmp_path):
     dest = tmp_path / "data"
     with serve(release) as base:
@@ -514,10 +520,12 @@ def test_load_accepts_a_folder_a_descriptor_path_and_a_url(published, form):
 
 
 def test_load_from_a_path_without_a_package_names_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match=re.escape(f"no data package at {tmp_path / 'nowhere'}")):
+    # The words of every entry point that takes a package (aidstats.package.locate).
+    expected = "expected a data package folder, its datapackage.json, a release .zip or a URL"
+    with pytest.raises(FileNotFoundError, match=re.escape(f"no such folder or file: {tmp_path / 'nowhere'}; {expected}")):
         aidstats.load("railway_damage", source=tmp_path / "nowhere")
     (tmp_path / "other.json").write_text("{}")
-    with pytest.raises(FileNotFoundError, match=re.escape("expected a folder holding datapackage.json")):
+    with pytest.raises(FileNotFoundError, match=re.escape(f"no data package at {tmp_path / 'other.json'}: {expected}")):
         aidstats.load("railway_damage", source=tmp_path / "other.json")
 
 
@@ -635,6 +643,7 @@ def test_a_published_sha256_in_capitals_is_accepted(release, tmp_path):
         assert verify(download(base + ARCHIVE, tmp_path / "data")) == []
 
 
+@pytest.mark.slow  # three tries of half a second each; test_server_faults_are_named_and_leave_nothing times out in the fast loop
 @pytest.mark.parametrize("stalled", [ARCHIVE, f"{ARCHIVE}.sha256", "datapackage.json"])
 def test_an_archive_its_sha256_or_a_descriptor_not_sent_in_time_is_a_time_out(release, published, tmp_path, stalled):
     site, asked = (published, "datapackage.json") if stalled == "datapackage.json" else (release, ARCHIVE)
@@ -711,7 +720,8 @@ FAULTS = {
 }
 
 
-@pytest.mark.parametrize("fault", list(FAULTS))
+# "stall-body" waits three half-second time-outs: slow; "stall" keeps a time-out in the fast loop.
+@pytest.mark.parametrize("fault", [pytest.param(f, marks=pytest.mark.slow) if f == "stall-body" else f for f in FAULTS])
 def test_server_faults_are_named_and_leave_nothing(published, tmp_path, fault, sleeps):
     dest = tmp_path / "new" / "data"
     log = []

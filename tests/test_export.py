@@ -530,6 +530,7 @@ def _wait_until_answering(url: str, server: subprocess.Popen, seconds: float = 6
     pytest.fail(f"datasette did not answer {url} within {seconds} s")
 
 
+@pytest.mark.slow  # a Datasette server started in a fresh interpreter
 def test_a_live_datasette_serves_rows_facets_and_labels(sqlite_export):
     folder, port = sqlite_export, _free_port()
     command = [sys.executable, "-m", "datasette", "serve", "aidstats.db", "-m", "metadata.json", "--port", str(port), "--host", "127.0.0.1"]
@@ -576,6 +577,7 @@ def test_write_exports_describes_each_file_with_its_size_and_hash(tmp_path):
         assert made.sha256 == hashlib.sha256(made.path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow  # the whole release archive written
 def test_the_release_archive_holds_the_exports(tmp_path):
     import zipfile
 
@@ -637,6 +639,7 @@ def other_package(project_copy) -> Path:
     return project_copy
 
 
+@pytest.mark.slow  # every format written twice over for another package
 def test_every_format_follows_the_package_given(other_package, tmp_path):
     import openpyxl
 

@@ -287,15 +287,16 @@ def test_loss_summary_of_a_table_you_give_it_has_only_the_groups_in_it():
     railway = aidstats.load("railway_damage")
     # Seven kinds of buildings (count); rail lines (km), tunnels, bridges and pumping stations (count);
     # telephone/telegraph and electrical lines (km); three kinds of rolling stock (count).
+    # In the table's order: track and structures starts with the rail lines (km), then tunnels and bridges (count).
     summary = loss_summary(railway)
     assert summary.index.tolist() == [
         ("buildings", "count"),
-        ("track_and_structures", "count"),
         ("track_and_structures", "km"),
+        ("track_and_structures", "count"),
         ("communications_and_power", "km"),
         ("rolling_stock", "count"),
     ]
-    assert summary.assets.tolist() == [7, 3, 1, 2, 3]
+    assert summary.assets.tolist() == [7, 1, 3, 2, 3]
     assert summary.share_lost.dtype == railway.share_lost.dtype == np.float64
     only_rolling_stock = loss_summary(railway[railway.asset_group == "rolling_stock"])
     assert only_rolling_stock.index.tolist() == [("rolling_stock", "count")]
@@ -324,3 +325,87 @@ def test_per_donor_columns_in_the_documented_order():
     assert per_donor().columns.tolist() == ["donor", "lines", "tonnes", "metres", "items", "share_of_bloc_tonnage"]
     # Czechoslovakia sent only items, pairs, sets and units of penicillin: 0 tonnes and 0 metres, not missing values.
     assert per_donor().at["CSK", "tonnes"] == 0.0 and per_donor().at["CSK", "metres"] == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# The small things of issue 22 ("Why" item 10): each of these failed before.
+
+
+def test_implied_plan_is_the_exact_quotient_rounded_once():
+    # 0.84 t at "2.8%": the plan is 84 / 2.8 = 30 t exactly (0.84 * 100 / 2.8 in floats gave 30.000000000000004).
+    beryllium = implied_plan(0.84, 2.8)
+    assert repr(beryllium.plan) == "30.0"
+    # "2.8" stands for 2.75 <= p < 2.85: 84 / 2.85 = 8400 / 285 = 560 / 19, and 84 / 2.75 = 8400 / 275 = 336 / 11.
+    # Python divides two integers with a single rounding, so these are the nearest floats to the true quotients.
+    assert (beryllium.low, beryllium.high) == (560 / 19, 336 / 11)
+    # Lead: 8,443 t at "120.4%": 844,300 / 120.4 = 8,443,000 / 1,204.
+    assert implied_plan(8443, 120.4).plan == 8_443_000 / 1_204
+    # 0.84 t of a plan of 30 t: 84 / 30 = 2.8 % (0.84 / 30 * 100 in floats is 2.8000000000000003).
+    assert repr(percent_of_plan(0.84, 30)) == "2.8"
+    assert percent_of_plan(np.array([0.84, 1.29]), np.array([30.0, 4.03125])).tolist() == [2.8, 32.0]  # 129 / 4.03125 = 32
+
+
+def test_the_table_holds_the_exact_implied_plans():
+    minerals = aidstats.load("mineral_exports").set_index("commodity")
+    # The build uses implied_plan: beryllium's plan is 30 t, not 30.000000000000004.
+    assert repr(float(minerals.at["beryllium concentrate", "plan_t"])) == "30.0"
+    # Gold/silver ore, 5,346 t at "52.7%": the highest plan is 534,600 / 52.65 = 53,460,000 / 5,265.
+    assert minerals.at["gold/silver ore", "plan_t_high"] == 53_460_000 / 5_265
+
+
+def test_per_donor_keeps_each_donors_groups_together_in_the_tables_order():
+    by_unit = per_donor(by="unit")
+    donors = by_unit.index.get_level_values("donor_code").tolist()
+    # Each donor's rows together (they were interleaved: CHN t, POL t, HUN t, ROU item, …), in footnote 53's order.
+    assert list(dict.fromkeys(donors)) == ["CHN", "POL", "HUN", "ROU", "CSK", "BGR"]
+    assert donors == sorted(donors, key=["CHN", "POL", "HUN", "ROU", "CSK", "BGR"].index)
+    # Within a donor, its units in the order its lines first use them.  Romania's lines (seq): 13-17 and 30 items,
+    # 31-32 tonnes, 33 metres, …, 70 a roll, 77 a pair.  Hungary's: 8-12 tonnes, 40 items, 50 a dozen, 52 kilograms,
+    # 54 a dose, 56 metres.
+    assert by_unit.loc["ROU"].index.tolist() == ["item", "t", "m", "roll", "pair"]
+    assert by_unit.loc["HUN"].index.tolist() == ["t", "item", "dozen", "kg", "dose", "m"]
+    # China's lines: 1-6 tonnes (coal is 1), 34-35 tonnes, 39 items (section 7), 60 (section 6), 82-84.
+    assert per_donor(by="sitc_section").loc["CHN"].index.tolist()[:1] == ["3"]
+
+
+def test_sums_of_whole_numbers_are_integers():
+    donors = per_donor()
+    # Every item count and every length is whole (2,000,000 dozen pencils are 24,000,000 items): integers.
+    assert donors["items"].dtype == np.int64 and donors["metres"].dtype == np.int64
+    # Poland: 22 locomotives, 15 cargo engines, 3 passenger locomotives, 80 switchboards, 5,500 telephones.
+    assert repr(donors.at["POL", "items"]) in ("5620", "np.int64(5620)") and donors.at["POL", "items"] == 22 + 15 + 3 + 80 + 5_500
+    # Hungary's 500 kg of ether are 0.5 t, so the tonnes of the whole table stay floats: 1,990 + 0.5 + 2 t.
+    assert donors["tonnes"].dtype == np.float64 and donors.at["HUN", "tonnes"] == 1_990 + 0.5 + 2
+    # Without Hungary every tonnage is whole: China 321,120, Poland 2,100, Romania 4,207, Czechoslovakia 0, Bulgaria 250.
+    aid = aidstats.load("aid_deliveries")
+    others = per_donor(aid[aid.donor_code != "HUN"])
+    assert others["tonnes"].dtype == np.int64
+    assert others["tonnes"].to_dict() == {"CHN": 321_120, "POL": 2_100, "ROU": 4_207, "CSK": 0, "BGR": 250}
+    assert pd.api.types.is_integer_dtype(loss_summary()["lost"]) and pd.api.types.is_integer_dtype(loss_summary()["prewar_total"])
+
+
+def test_loss_summary_by_asset_keeps_the_order_of_footnote_45():
+    # It was alphabetical (bridges, cargo rail cars, …); footnote 45 lists the buildings first, then the track.
+    by_asset = loss_summary(by="asset")
+    assets = by_asset.index.get_level_values("asset").tolist()
+    assert assets[:4] == ["factory buildings", "station buildings", "service premises", "warehouses"]
+    assert assets[-3:] == ["locomotives", "first-class rail cars", "cargo rail cars"]
+    assert assets == aidstats.load("railway_damage").asset.tolist()
+
+
+def test_stata_value_labels_of_sitc_sections_carry_their_titles(tmp_path):
+    from aidstats.loader import data_root
+    from aidstats.publish.export import export
+
+    export("stata", tmp_path, data_root())
+    with pd.io.stata.StataReader(tmp_path / "aid_deliveries.dta") as reader:
+        codes = reader.read(convert_categoricals=False)["sitc_section"]
+        labels = reader.value_labels()["sitc_section"]
+    # The titles of sitc_divisions (they were "0".."9"), each after its section, and the value is the section.
+    assert labels[3] == "3 Mineral fuels, lubricants and related materials"
+    assert labels[7] == "7 Machinery and transport equipment"
+    assert len(labels) == 10
+    aid = aidstats.load("aid_deliveries")
+    assert codes.tolist() == aid["sitc_section"].astype(int).tolist()  # China's coal (seq 1) is 3
+    with pd.io.stata.StataReader(tmp_path / "mineral_exports.dta") as reader:
+        assert reader.value_labels()["sitc_section"][2] == "2 Crude materials, inedible, except fuels"

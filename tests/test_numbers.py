@@ -252,3 +252,16 @@ def test_numpy_scalars_are_numbers_too():
 
     assert format_number(np.int64(1_250_000)) == "1,250,000"
     assert format_number(np.float32(0.5)) == "0.5" and format_number(np.float32("nan")) == ""
+
+
+def test_a_computed_number_is_written_with_its_units_symbol():
+    # percent_of_plan is computed (derivedFrom): its short text has DIGITS (4) significant digits,
+    # 52.7123 -> 52.71, and both texts carry the % sign, not the code "percent".
+    field = {"name": "percent_of_plan", "type": "number", "derivedFrom": ["delivered_t", "plan_t"]}
+    assert DIGITS == 4
+    assert format_value(52.7123, field, unit="percent", symbols={"percent": "%"}) == Shown("52.71%", "52.7123%")
+
+
+def test_a_unit_column_missing_from_the_fields_is_named_by_its_name():
+    # "see <name>": the column the unit comes from is not among the fields given, so its own name stands.
+    assert heading({"name": "lost", "title": "Lost", "unitField": "unit_code"}, []) == "Lost (see unit_code)"

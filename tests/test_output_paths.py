@@ -380,7 +380,15 @@ def _frozen(folder: Path):
 # --- the test ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def _marks(scenario: Scenario) -> tuple:
+    """A run that writes a whole site, package, release, build, dashboard, workbook or set of .dta files
+    takes seconds: slow (TESTING.md). The refusals, and the quick writers, stay in the fast loop."""
+    (command,) = {OUTPUTS[row].command for row, _ in scenario.plants}
+    quick = {"diff", "download", "export sqlite"}
+    return (pytest.mark.slow,) if _status(scenario) == 0 and command not in quick else ()
+
+
+@pytest.mark.parametrize("scenario", [pytest.param(s, id=s.id, marks=_marks(s)) for s in SCENARIOS])
 def test_every_output_and_kind_of_target(scenario: Scenario, tmp_path: Path, monkeypatch, package_copy) -> None:
     kinds = {kind for _, kind in scenario.plants}
     for kind, tool in (("unwritable", "chattr"), ("device", "mknod")):
@@ -551,6 +559,7 @@ def test_a_site_that_fails_part_way_leaves_the_previous_one_as_it_was(tmp_path, 
     assert _leftovers(tmp_path) == []
 
 
+@pytest.mark.slow  # a whole site
 def test_the_site_writes_the_exports_once_and_its_archive_is_the_release_archive(tmp_path, monkeypatch):
     from aidstats.publish import export
     from aidstats.publish.release import build_archive

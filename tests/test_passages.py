@@ -122,3 +122,30 @@ def test_the_first_text_of_a_footnote_number_wins():
 )
 def test_markup_is_recognised_only_as_the_converter_writes_it(text, expected):
     assert has_markup(text) is expected
+
+
+# -- footnote edges (the survivors of the mutation run after footnote_text joined this module) --
+
+
+def test_markup_inside_a_footnote_does_not_stop_the_marks_after_it():
+    # The mark [footnoteRef:3] stands inside footnote 7's text; the mark 8 after the footnote is still read.
+    passage = parse("a.[footnoteRef:7] [7:  See [footnoteRef:3] there.] b.[footnoteRef:8]")
+    assert passage.body == ("a.", 7, " b.", 8)
+    assert passage.notes == (Footnote(7, "See [footnoteRef:3] there."),)
+
+
+def test_a_closed_footnote_keeps_the_text_right_after_its_bracket():
+    # "]b": nothing but the bracket is dropped; the gap the note leaves becomes one space.
+    assert parse("a.[footnoteRef:7] [7:  A.]b").body == ("a.", 7, " b")
+
+
+def test_an_unclosed_footnote_ends_where_the_next_one_opens():
+    # Footnote 53 is never closed: footnote 54's opening ends it and is read as a footnote of its own.
+    passage = parse("x.[footnoteRef:53] [53:  List, Opis 7, [54:  Letter.] y")
+    assert passage.notes == (Footnote(53, "List, Opis 7,"), Footnote(54, "Letter.")), passage
+    assert passage.body == ("x.", 53, " y")
+
+
+def test_the_space_after_a_note_is_kept_when_the_passage_opens_with_a_mark():
+    # The passage starts with markup; what follows the note is text, so the gap becomes one space.
+    assert parse("[footnoteRef:7] [7:  A.] b").body == (7, " b")

@@ -40,7 +40,11 @@ def test_every_percentage_that_prints_the_same_gives_a_plan_within_the_bounds(ac
     true_percent = percent + fraction * 0.5 * 10.0**-decimals  # any value that rounds to what was printed
     if true_percent > 0:
         result = implied_plan(actual, percent, decimals=decimals)
-        assert result.low <= actual * 100 / true_percent <= result.high
+        # The bounds are exact quotients rounded once; this plan is rounded twice (and true_percent once more),
+        # so the two may differ by an ulp or two where the true percentage nears an end of its range.
+        plan = actual * 100 / true_percent
+        slack = 4 * np.spacing(plan) if np.isfinite(plan) else 0.0
+        assert result.low <= plan + slack and plan - slack <= result.high
 
 
 @given(

@@ -25,6 +25,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # the whole site written a second time
 def test_site_build_is_deterministic(site, tmp_path):
     again = tmp_path / "again"
     # What an earlier build left in the folders aidstats owns is replaced, not kept beside the new files.

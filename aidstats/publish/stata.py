@@ -2,7 +2,10 @@
 
 Each file has the table's title as its dataset label, the column's title and
 unit as every variable label, and value labels for the enumerations (pandas
-writes a categorical column's categories as value labels).
+writes a categorical column's categories as value labels).  The value labels
+of ``sitc_section`` carry the sections' titles from the package's
+``sitc_divisions`` table ("3 Mineral fuels, lubricants and related
+materials"), so the value 3 reads as its section in Stata.
 """
 
 from __future__ import annotations
@@ -55,6 +58,28 @@ def _label(text: str) -> str:
     return text if len(text) <= STATA_LABEL else text[: STATA_LABEL - 1] + "…"
 
 
+def section_labels(everything: list[tuple[str, dict, pd.DataFrame]]) -> dict[str, str]:
+    """'<section> <title>' for each SITC section titled in the package's ``sitc_divisions`` table (none without it).
+
+    >>> divisions = pd.DataFrame({"section": ["0", "0", "3"], "section_title": ["Food", "Food", "Mineral fuels"]})
+    >>> section_labels([("sitc_divisions", {}, divisions)])
+    {'0': '0 Food', '3': '3 Mineral fuels'}
+    """
+    divisions = next((frame for name, _, frame in everything if name == "sitc_divisions"), None)
+    if divisions is None or not {"section", "section_title"} <= set(divisions.columns):
+        return {}
+    first = divisions.drop_duplicates("section").dropna(subset=["section", "section_title"])
+    return {str(section): f"{section} {title}" for section, title in zip(first["section"], first["section_title"], strict=True)}
+
+
+def _titled(frame: pd.DataFrame, titles: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """``frame`` with each categorical column of ``titles`` relabelled: its codes' titles become its value labels."""
+    for column, labels in titles.items():
+        if column in frame.columns and isinstance(frame[column].dtype, pd.CategoricalDtype) and labels:
+            frame = frame.assign(**{column: frame[column].cat.rename_categories(lambda code, labels=labels: labels.get(str(code), code))})
+    return frame
+
+
 def write_stata(root: Path, out: Path) -> list[Path]:
     """One ``.dta`` per table, format 118: dataset label, variable labels (title and unit), value labels.
 
@@ -68,8 +93,10 @@ def write_stata(root: Path, out: Path) -> list[Path]:
     for name, _, _ in everything:  # every target checked before the first file is written
         check_output_file(out / f"{name}.dta")
     check_output_file(out / "renamed.csv")
+    titles = {"sitc_section": section_labels(everything)}
     for name, meta, frame in everything:
         fields = meta["schema"]["fields"]
+        frame = _titled(frame, titles)
         names = stata_names(list(frame.columns))
         renamed += [(name, column, new) for column, new in names.items() if column != new]
         # pandas writes what Stata needs: missing text as "", nullable integers with Stata's

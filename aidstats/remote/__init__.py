@@ -6,7 +6,9 @@ What lives here
     ``diff``   ``aidstats diff``: what changed between two packages, table by table and row by row
 
 What to edit
-    A new kind of source (another URL scheme, say): ``fetch``.  Nothing here changes for a new table.
+    A new URL scheme: ``fetch``.  A new kind of local source: ``aidstats.loader.package_root`` and
+    ``aidstats.package.locate``, which every command and function that takes a package asks.
+    Nothing here changes for a new table.
 
 Hashing, reading the descriptor and verifying files live in ``aidstats.package``; this wing adds only the network.
 """

@@ -11,6 +11,15 @@ What is compared
     a renamed column shows as one column removed and one added, and its cells
     are not compared.  Column order, and metadata other than the name, version
     and creation date, are not compared.
+What is read
+    Each package is resolved by :func:`aidstats.loader.package_root`, as
+    :func:`aidstats.load` resolves it: a folder or ``datapackage.json`` where
+    it is, a local release ``.zip`` unpacked into a temporary folder that is
+    removed afterwards, a URL downloaded and cached.  Every file of both is
+    first checked against the ``bytes`` and ``sha256`` its ``datapackage.json``
+    gives; a package that fails is refused, naming each file that failed, and
+    nothing is compared (a diff of a package whose files are not what its
+    descriptor says would report changes nobody published).
 What is returned
     A dict that :func:`render_text` prints and :func:`render_json` writes::
 
@@ -36,15 +45,13 @@ import csv
 import io
 import json
 import tempfile
-import zipfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from aidstats.errors import DiffError, PackageError
-from aidstats.package import DESCRIPTOR, extract, read_descriptor
+from aidstats.errors import DiffError, DownloadError, PackageError
+from aidstats.package import DESCRIPTOR, read_descriptor
 
-EXPECTED = f"expected a data package folder, its {DESCRIPTOR}, a release .zip or a URL"
 LISTS = ("rows_added", "rows_removed", "cells_changed", "columns_added", "columns_removed")
 
 
@@ -72,8 +79,9 @@ def diff_packages(old: str | Path | None, new: str | Path | None) -> dict:
         ``datapackage.json``, the path of a ``datapackage.json``, a local
         release ``.zip`` (extracted into a temporary folder, refusing members
         that would leave it, and removed afterwards), or an ``https://``,
-        ``http://`` or ``file://`` URL (downloaded, verified and cached by
-        :func:`aidstats.download`).
+        ``http://`` or ``file://`` URL (a ``file://`` URL is the path it names;
+        the others are downloaded, verified and cached by :func:`aidstats.download`).
+        Either is refused if a file fails verification (see the module's docstring).
 
     Returns
     -------
@@ -85,8 +93,9 @@ def diff_packages(old: str | Path | None, new: str | Path | None) -> dict:
     FileNotFoundError
         If a path does not exist or holds no data package.
     DiffError
-        If a package cannot be read: a bad archive, an unreadable descriptor or
-        CSV, a table without a primary key, or a primary key that repeats.
+        If a package cannot be read: a bad archive, a file that fails
+        verification, an unreadable descriptor or CSV, a table without a
+        primary key, or a primary key that repeats.
     aidstats.errors.DownloadError
         If a URL cannot be downloaded or fails verification.
 
@@ -177,35 +186,19 @@ def _about(package: dict) -> dict:
 
 @contextmanager
 def _opened(source: str | Path | None):
-    """The package ``source`` names, with a local .zip extracted for as long as it is needed."""
+    """The verified package ``source`` names (:func:`aidstats.loader.package_root`), with a local .zip
+    unpacked into a temporary folder for as long as it is needed."""
     from aidstats.loader import package_root
 
     label = str(source) if source is not None else "the bundled package"
-    local = source is not None and "://" not in str(source)
-    if local and not Path(source).exists():
-        raise FileNotFoundError(f"no such folder or file: {source}; {EXPECTED}")
-    if local and Path(source).is_file() and Path(source).suffix.lower() == ".zip":
-        with tempfile.TemporaryDirectory(prefix="aidstats-diff-") as folder:
-            yield _side(label, _unzipped(Path(source), Path(folder)))
-        return
-    try:
-        root = package_root(source)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no data package at {source}: {EXPECTED}") from None
-    yield _side(label, root)
-
-
-def _unzipped(archive: Path, folder: Path) -> Path:
-    try:
-        with zipfile.ZipFile(archive) as zipped:
-            extract(zipped, folder)  # the download's extractor: no links, absolute paths or '..'
-    except zipfile.BadZipFile as err:
-        raise DiffError(f"{archive} is not a readable zip archive ({err}); {EXPECTED}") from None
-    except PackageError as err:
-        raise DiffError(f"{archive}: {err}") from None
-    if not (folder / DESCRIPTOR).is_file():
-        raise DiffError(f"{archive} holds no {DESCRIPTOR}: expected one at its top or in its single top folder")
-    return folder
+    with tempfile.TemporaryDirectory(prefix="aidstats-diff-") as scratch:
+        try:
+            root = package_root(source, unpack_into=Path(scratch) / "package")
+        except DownloadError:
+            raise
+        except PackageError as err:  # a bad archive, or a package that fails verification
+            raise DiffError(str(err)) from None
+        yield _side(label, root)
 
 
 def _side(label: str, root: Path) -> _Side:

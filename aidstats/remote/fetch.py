@@ -1,5 +1,9 @@
 """Download the published data package: verified, cached per URL, and safe.
 
+What may be downloaded
+    A URL (``https://``, ``http://`` or ``file://``) of a ``datapackage.json`` or of a release
+    ``.zip``, or a local path of the same kinds that :func:`aidstats.package.locate` recognises (a
+    package folder, its ``datapackage.json``, a ``.zip``), which is taken as its ``file://`` URL.
 What is checked
     Every file against the ``bytes`` and ``sha256`` that ``datapackage.json``
     gives for it.  A release archive is also checked as a whole: the default
@@ -10,8 +14,14 @@ What is reused
     A folder (``dest``, or the cache's folder for the URL, named by the URL's
     sha256) is answered without the network only if it records that it came
     from the same URL, its ``datapackage.json`` is unchanged since, and every
-    file still matches the descriptor.  One URL is never answered with
-    another's files.
+    file still matches the descriptor; for a ``file://`` URL, also only if the
+    file it names is unchanged since it was copied (a release archive rebuilt in
+    place is copied again).  One URL is never answered with another's files.
+A local archive read in place
+    :func:`unpacked` (what :func:`aidstats.load` and the other readers use for a
+    local ``.zip``) unpacks it into this version's cache, in a folder named by the
+    archive's sha256, so a changed archive is never answered by the copy of the
+    old one; a copy already there is used again if it still passes verification.
 What a failure leaves
     Nothing: files are fetched into a staging folder beside the destination
     and moved in only once all are verified, and no folder is created for a
@@ -44,7 +54,22 @@ from urllib.parse import unquote, urljoin, urlparse
 from aidstats import metadata
 from aidstats.errors import DownloadError, OutputError, PackageError
 from aidstats.extras import require
-from aidstats.package import DESCRIPTOR, check_outputs, extract, known_hashes, move_in, read_descriptor, safe_path, sha256, verify
+from aidstats.package import (
+    DESCRIPTOR,
+    check_outputs,
+    extract,
+    is_url,
+    known_hashes,
+    locate,
+    move_in,
+    read_descriptor,
+    safe_path,
+    sha256,
+    staging_folder,
+    unpack,
+    verified,
+    verify,
+)
 
 ENV_URL = "AIDSTATS_DATA_URL"
 ENV_CACHE = "AIDSTATS_CACHE_DIR"
@@ -103,9 +128,12 @@ def default_url() -> str:
 
 def cache_dir() -> Path:
     """This version's cache: ``$AIDSTATS_CACHE_DIR/<version>``, else pooch's user cache folder for aidstats, ``/<version>``."""
+    if os.environ.get(ENV_CACHE):
+        return Path(os.environ[ENV_CACHE]) / metadata.VERSION
+    require("download", f"aidstats's cache folder (or set {ENV_CACHE})")
     import pooch
 
-    return Path(os.environ.get(ENV_CACHE) or pooch.os_cache("aidstats")) / metadata.VERSION
+    return Path(pooch.os_cache("aidstats")) / metadata.VERSION
 
 
 def cache_folder(url: str) -> Path:
@@ -113,17 +141,54 @@ def cache_folder(url: str) -> Path:
     return cache_dir() / hashlib.sha256(url.encode()).hexdigest()
 
 
-def download(url: str | None = None, dest: str | os.PathLike | None = None, force: bool = False, timeout: float = 30.0) -> Path:
-    """Fetch a data package (its ``datapackage.json`` or a release ``.zip``) and verify it.
-
-    Calls :func:`retrieve` and logs its message (whether it downloaded or used a
-    verified copy) on the ``aidstats.remote.fetch`` logger at INFO level.
+def unpacked(archive: Path, where: str, dest: Path | None = None) -> Path:
+    """The package in the local release archive ``archive``, unpacked and verified.
 
     Parameters
     ----------
-    url : str, optional
+    archive : pathlib.Path
+        A local ``.zip`` file.
+    where : str
+        The archive as the user named it, for messages.
+    dest : pathlib.Path, optional
+        A folder that does not exist yet to unpack into (the caller removes it).  By default the
+        cache's folder for the archive, ``cache_dir()/archives/<sha256 of the archive>``, where a
+        copy already there is used again if it still passes verification.
+
+    Raises
+    ------
+    aidstats.errors.PackageError
+        If it is not a zip archive, has an unsafe member or no ``datapackage.json``, or fails
+        verification (:func:`aidstats.package.unpack`); nothing is kept.
+    """
+    if dest is None:
+        folder = cache_dir() / "archives" / sha256(archive)
+        if (folder / DESCRIPTOR).is_file() and not verified(folder):
+            return folder
+    else:
+        folder = Path(dest)
+    # Unpacked beside where it goes, and moved in only once verified: nothing is kept of a refused archive.
+    anchor = next(p for p in folder.parents if p.is_dir())
+    with staging_folder(anchor, ".aidstats-unpack-") as staging:
+        unpack(archive, staging / "package", where)
+        move_in([(staging / "package", folder)], staging / "old")
+    return folder
+
+
+def download(
+    url: str | os.PathLike | None = None, dest: str | os.PathLike | None = None, force: bool = False, timeout: float = 30.0
+) -> Path:
+    """Fetch a data package (its ``datapackage.json`` or a release ``.zip``) and verify it.
+
+    Calls :func:`retrieve` and logs its message (whether it downloaded or used a
+    verified copy) on the ``aidstats.fetch`` logger at INFO level.
+
+    Parameters
+    ----------
+    url : str or path, optional
         ``https://``, ``http://`` or ``file://`` URL of a ``datapackage.json`` or of a
-        release archive. Defaults to :func:`default_url`.
+        release archive, or the local path of a package folder, its ``datapackage.json``
+        or a release archive (taken as its ``file://`` URL). Defaults to :func:`default_url`.
     dest : path, optional
         Folder to put the package in. Defaults to :func:`cache_folder` of the URL.
     force : bool
@@ -140,6 +205,8 @@ def download(url: str | None = None, dest: str | os.PathLike | None = None, forc
     ------
     DownloadError
         If the package cannot be fetched or fails verification; nothing is left behind.
+    FileNotFoundError
+        If a local path holds no package (:func:`aidstats.package.locate`).
     aidstats.extras.MissingExtra
         If a library of the ``download`` extra (pooch, requests, urllib3, tqdm) is not installed;
         the message says ``pip install "aidstats[download]"``.
@@ -149,7 +216,9 @@ def download(url: str | None = None, dest: str | os.PathLike | None = None, forc
     return fetched.folder
 
 
-def retrieve(url: str | None = None, dest: str | os.PathLike | None = None, force: bool = False, timeout: float = 30.0) -> Fetched:
+def retrieve(
+    url: str | os.PathLike | None = None, dest: str | os.PathLike | None = None, force: bool = False, timeout: float = 30.0
+) -> Fetched:
     """Like :func:`download`, but return a :class:`Fetched` that says what was done.
 
     Parameters and errors are those of :func:`download`.
@@ -159,6 +228,9 @@ def retrieve(url: str | None = None, dest: str | os.PathLike | None = None, forc
     require("download", "aidstats.download()")
     from_env = url is None and bool(os.environ.get(ENV_URL))
     url = url or default_url()
+    if not is_url(url):
+        kind, path = locate(url)
+        url = (path / DESCRIPTOR if kind == "folder" else path).resolve().as_uri()
     folder = Path(dest) if dest is not None else cache_folder(url)
     there = (folder / DESCRIPTOR).is_file()
     stale = _copy_problem(folder, url) if there else None
@@ -196,8 +268,17 @@ def _copy_problem(folder: Path, url: str) -> str | None:
         return f"it was downloaded from {came_from}, not from {url}"
     if recorded != sha256(folder / DESCRIPTOR):
         return f"its {DESCRIPTOR} changed after it was downloaded"
-    problems = verify(folder)
+    local = _local_file(url)
+    if local is not None and local.is_file() and origin.get("source_sha256") != sha256(local):
+        return f"{local} changed after it was copied"
+    problems = verified(folder)
     return "; ".join(problems) if problems else None
+
+
+def _local_file(url: str) -> Path | None:
+    """The file a ``file://`` URL names; None for another URL."""
+    parsed = urlparse(url)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
 def _download(url: str, folder: Path, timeout: float) -> str:
@@ -221,15 +302,16 @@ def _download(url: str, folder: Path, timeout: float) -> str:
         raise DownloadError(f"cannot write in {anchor} ({err.strerror})", "local") from None
     try:
         staging = staging_root / "package"
-        if urlparse(url).path.endswith(".zip"):
+        if urlparse(url).path.lower().endswith(".zip"):
             checked = _get_archive(url, staging, timeout)
+            copied = staging_root / "archive.zip"
         else:
             _get_package(url, staging, timeout)
-            checked = EVERY_FILE
+            checked, copied = EVERY_FILE, staging / DESCRIPTOR
         problems = verify(staging)
         if problems:
             raise DownloadError(f"the package from {url} failed verification\n  " + "\n  ".join(problems), "hash")
-        _move_in(staging, folder, url)
+        _move_in(staging, folder, url, sha256(copied) if _local_file(url) else None)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     return checked
@@ -385,14 +467,17 @@ def _named(err: Exception, url: str, timeout: float) -> DownloadError:
     return DownloadError(f"the download of {url} failed ({err}){tries}", "network")
 
 
-def _move_in(staging: Path, folder: Path, url: str) -> None:
+def _move_in(staging: Path, folder: Path, url: str, source_sha256: str | None) -> None:
     """Move verified files into ``folder`` (:func:`aidstats.package.move_in`: all of them or none), the
     descriptor last and the record of origin after it, with the old record moved away first, so a
     reader never sees a descriptor whose files are not all there, nor a record that does not
     describe what is there."""
     files = sorted(p for p in staging.rglob("*") if p.is_file() and p != staging / DESCRIPTOR)
     origin = staging.parent / ORIGIN
-    origin.write_bytes(json.dumps({"url": url, "datapackage_sha256": sha256(staging / DESCRIPTOR)}).encode())
+    record = {"url": url, "datapackage_sha256": sha256(staging / DESCRIPTOR)}
+    if source_sha256:  # a file:// URL: the sha256 of the file copied, to see whether it changed since
+        record["source_sha256"] = source_sha256
+    origin.write_bytes(json.dumps(record).encode())
     moves = [(file, folder / file.relative_to(staging)) for file in [*files, staging / DESCRIPTOR]]
     try:
         move_in([*moves, (origin, folder / ORIGIN)], staging.parent / "old", remove=[folder / ORIGIN])

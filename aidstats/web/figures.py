@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from aidstats._arguments import flag
 from aidstats.loader import list_tables, load, package_root, resource
 from aidstats.publish.cite import location
 from aidstats.publish.tables import unit_symbols
@@ -211,7 +212,13 @@ def _years(aid: pd.DataFrame) -> str:
 
 
 def aid_by_donor(include_implausible: bool = False, source: str | Path | None = None) -> go.Figure:
-    """Tonnes delivered by each donor, by SITC section, on a log axis."""
+    """Tonnes delivered by each donor, by SITC section, on a log axis.
+
+    ``include_implausible`` (True or False) adds the lines flagged in
+    ``implausible_reason``, as :func:`aidstats.per_donor` does; it is checked
+    before anything is read.
+    """
+    include_implausible = flag(include_implausible, "include_implausible")
     aid = load("aid_deliveries", source)
     base = _fields("aid_deliveries", source)["quantity_base"]
     sections = _section_titles(source)
