@@ -52,9 +52,14 @@ def quote_column():
     )
 
 
+# The ten SITC (1950) sections: every section column is this enumeration (categorical, one set of
+# categories, so section columns of different tables join and concatenate as one dtype).
+SITC_SECTIONS = [str(section) for section in range(10)]
+
+
 def sitc_column(level: str):
     # The ten sections are an enumeration (so the site offers them as a facet); divisions are a code list.
-    checks = {"isin": [str(section) for section in range(10)]} if level == "section" else {}
+    checks = {"isin": SITC_SECTIONS} if level == "section" else {}
     return column(f"SITC {level}", f"SITC (1950) {level} of the commodity, from commodity_classes.", derived_from=["commodity"], **checks)
 
 
@@ -317,7 +322,7 @@ class SitcDivisions(pa.DataFrameModel):
         str_matches=r"^\d{2}$",
     )
     title: Text = column("Title", "Short title of the division.")
-    section: Text = column("SITC section", "One-digit section the division belongs to.", str_matches=r"^\d$")
+    section: Enum = column("SITC section", "One-digit section the division belongs to.", isin=SITC_SECTIONS)
     section_title: Text = column("Section title", "Short title of the section.")
 
     @pa.dataframe_check(error="a division's first digit is its section")
@@ -344,7 +349,7 @@ class SitcDivisions(pa.DataFrameModel):
 class CommodityClasses(pa.DataFrameModel):
     table: Enum = column("Table", "The table the commodity appears in.", isin=["mineral_exports", "aid_deliveries"])
     commodity: Text = column("Commodity", "The commodity as printed, as in that table.")
-    sitc_section: Text = column("SITC section", "One-digit SITC (1950) section.", derived_from=["sitc_division"])
+    sitc_section: Enum = column("SITC section", "One-digit SITC (1950) section.", derived_from=["sitc_division"], isin=SITC_SECTIONS)
     sitc_division: Text = column("SITC division", "Two-digit SITC (1950) division.")
     rationale: Text = column("Rationale", "Why the commodity is classed here, and the alternative where the printed name is ambiguous.")
 
@@ -379,7 +384,8 @@ class RailwayDamage(pa.DataFrameModel):
     prewar_total: Whole = column(
         "Prewar total", "Prewar stock.", unit="from the unit column", derived_from=["prewar_total_as_printed"], gt=0
     )
-    unit: Enum = column("Unit", "count or km.", isin=["count", "km"])
+    # A code of the units table (its foreign key checks it), text as in every other table that names a unit.
+    unit: Text = column("Unit", "count or km.")
     share_lost: Real = column(
         "Share lost",
         "lost / prewar_total.",
