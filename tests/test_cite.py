@@ -291,10 +291,14 @@ def test_source_line_names_the_paper_and_an_ibid_of_a_publication():
         {"source_id": "fn46", "kind": "publication", "footnote": 46, "citation": "K. W., “To Attack,” Bulletin 5: 9."},
         {"source_id": "fn47", "kind": "publication", "footnote": 47, "citation": "Ibid. p. 10.", "full_citation_id": "fn46"},
     )
-    assert aidstats.publish.cite.source_line(made_up, "fn47") == "footnote 47 (Ibid. p. 10: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"
+    assert (
+        aidstats.publish.cite.source_line(made_up, "fn47") == "footnote 47 (Ibid. p. 10: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"
+    )
     # Only the closing full stop and spaces are taken off an "Ibid." before the colon: a Roman numeral stays.
     roman = _register(
         {"source_id": "fn46", "kind": "publication", "footnote": 46, "citation": "K. W., “To Attack,” Bulletin 5: 9."},
         {"source_id": "fn47", "kind": "publication", "footnote": 47, "citation": "Ibid., vol. XX. ", "full_citation_id": "fn46"},
     )
-    assert aidstats.publish.cite.source_line(roman, "fn47") == "footnote 47 (Ibid., vol. XX: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"
+    assert (
+        aidstats.publish.cite.source_line(roman, "fn47") == "footnote 47 (Ibid., vol. XX: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"
+    )

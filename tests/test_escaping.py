@@ -291,7 +291,9 @@ def test_dashboard_shows_hostile_text_as_typed(hostile, hostile_dashboard, page)
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000)
     # The site's caveat list (macros.html): "<strong>id</strong> (table): issue", the evidence, "Treatment: …".
     items = page.locator("#caveats li").all_inner_texts()
-    assert any(t.startswith(f"{CAVEAT_ID} (sources") and f"): {HOSTILE}" in t and f"Treatment: {HOSTILE}" in t and QUOTE in t for t in items)
+    assert any(
+        t.startswith(f"{CAVEAT_ID} (sources") and f"): {HOSTILE}" in t and f"Treatment: {HOSTILE}" in t and QUOTE in t for t in items
+    )
     assert page.title() == f"Title {HOSTILE}"
     assert page.locator("figure.chart").evaluate_all("figures => figures.map(f => f.id)") == list(CHARTS)  # anchors to each chart
     assert page.locator("figure.chart figcaption").all_inner_texts() == [caption(name, hostile) for name in CHARTS]

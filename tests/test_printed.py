@@ -88,7 +88,10 @@ def test_decimals_counts_the_digits_printed_after_the_point(text, places):
     ("text", "places"),
     [
         # Each worked out by hand: the value the figure stands for, then its decimal places.
-        ("1.5 million units", 0),  # 1.5 x 1,000,000 = 1,500,000: a whole number, no decimals (one printed digit after the point, less six zeros)
+        (
+            "1.5 million units",
+            0,
+        ),  # 1.5 x 1,000,000 = 1,500,000: a whole number, no decimals (one printed digit after the point, less six zeros)
         ("1.5 million", 0),  # the same without a unit word
         ("1.5", 1),  # 1.5 itself: one decimal
         ("1.2345 thousand", 1),  # 1.2345 x 1,000 = 1,234.5: four printed decimals less three zeros

@@ -166,7 +166,11 @@ def test_columns_are_headed_as_in_the_exports(built_site):
     from aidstats.publish.tables import unit_symbols
     from aidstats.text.numbers import heading
 
-    expected = {"mineral_exports": "Percent of plan (%)", "aid_deliveries": "Quantity (see Unit)", "railway_damage": "Share lost (fraction)"}
+    expected = {
+        "mineral_exports": "Percent of plan (%)",
+        "aid_deliveries": "Quantity (see Unit)",
+        "railway_damage": "Share lost (fraction)",
+    }
     for name, shown in expected.items():
         html = (built_site / f"{name}.html").read_text(encoding="utf-8")
         assert f'<button type="button">{shown}</button>' in html, name

@@ -46,5 +46,6 @@ def main(out: Path = ROOT / "docs" / "img") -> None:
                 page.context.close()
             browser.close()
 
+
 if __name__ == "__main__":
     main()

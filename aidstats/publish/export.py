@@ -87,8 +87,4 @@ def write_exports(out: Path, root: Path | None = None) -> list[ExportFile]:
     list of ExportFile
         Every file written, with its format, size in bytes and sha256 in hexadecimal.
     """
-    return [
-        ExportFile(path, fmt, path.stat().st_size, sha256(path))
-        for fmt in FORMATS
-        for path in export(fmt, out / fmt, root)
-    ]
+    return [ExportFile(path, fmt, path.stat().st_size, sha256(path)) for fmt in FORMATS for path in export(fmt, out / fmt, root)]

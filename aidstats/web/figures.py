@@ -292,7 +292,9 @@ def _aid_caption(source) -> str:
     parts = ["Tonnes by donor and commodity class on a log scale."]
     tonnes, units = aid["base_unit"] == "t", unit_symbols(source)
     for row in aid[tonnes & aid["implausible_reason"].notna()].itertuples():
-        parts.append(f"The implausible {format_value(row.quantity_base, base, unit='t', symbols=units).text} of {row.commodity} is left out.")
+        parts.append(
+            f"The implausible {format_value(row.quantity_base, base, unit='t', symbols=units).text} of {row.commodity} is left out."
+        )
     # A package may leave the units code list out; its codes are then named as they are.
     titles = load("units", source).set_index("unit")["title"] if "units" in list_tables(source) else pd.Series(dtype=str)
     for donor, rows in aid.groupby("donor", sort=False, observed=True):
