@@ -51,6 +51,32 @@ def given(value) -> str:
     return f"{text} ({type(value).__name__})"
 
 
+def path(value, name: str, expected: str):
+    """``value`` if it is None, a str or a path (``os.PathLike``); a TypeError naming ``name`` otherwise.
+
+    >>> path("data", "dest", "a folder")
+    'data'
+    """
+    import os
+
+    if value is None or isinstance(value, str | os.PathLike):
+        return value
+    raise TypeError(f"{name} must be None or {expected} (a str or a path); got {given(value)}")
+
+
+def positive(value, name: str) -> float:
+    """``value`` as a float if it is a real number greater than 0 (not a boolean); else a TypeError or ValueError.
+
+    >>> positive(2, "timeout")
+    2.0
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, _abc.Real):
+        raise TypeError(f"{name} must be a number of seconds greater than 0; got {given(value)}")
+    if not value > 0:  # also refuses NaN
+        raise ValueError(f"{name} must be a number of seconds greater than 0; got {given(value)}")
+    return float(value)
+
+
 def _few(labels) -> str:
     labels = list(labels)
     shown = ", ".join(map(repr, labels[:_SHOWN]))

@@ -33,6 +33,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from aidstats._arguments import given
 from aidstats.package import DESCRIPTOR, PARQUET_SUFFIX, SOURCE_KINDS, check_package, is_url, locate, read_descriptor
 
 
@@ -74,7 +75,7 @@ def package_root(source: str | os.PathLike | None = None, *, unpack_into: Path |
         root = data_root()
         return check_package(root, f"{root} (the package installed with aidstats)")
     if not isinstance(source, str | os.PathLike):
-        raise TypeError(f"source: expected None or {SOURCE_KINDS} (a str or a path); got {type(source).__name__} {source!r}")
+        raise TypeError(f"source must be None or {SOURCE_KINDS} (a str or a path); got {given(source)}")
     where = os.fspath(source)
     path: str | os.PathLike = source
     if is_url(source):
@@ -158,6 +159,8 @@ def load(name: str, source: str | os.PathLike | None = None):
     """
     import pyarrow.parquet as pq
 
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the name of a table (a str), such as 'aid_deliveries'; got {given(name)}")
     root = package_root(source)
     meta = resource(name, root)
     parquet = _parquet(name, root)

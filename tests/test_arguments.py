@@ -387,3 +387,53 @@ def test_lists_of_lists_are_arrays_of_two_dimensions():
     assert result.plan.tolist() == [[30.0, 4.03125]]
     assert result.low.tolist() == [[560 / 19, 129 / 32.5]]  # 84 / 2.85 = 560 / 19
     assert result.high.tolist() == [[336 / 11, 129 / 31.5]]  # 84 / 2.75 = 336 / 11
+
+
+# ---------------------------------------------------------------------------------------------
+# The functions that take a package or a path: load, list_tables, download, diff_packages.
+
+# Neither None, a str nor a path: what no source, name, URL or folder can be.
+not_paths = st.one_of(
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.binary(max_size=4),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.sampled_from(TABLES).map(table),
+)
+not_booleans_here = st.one_of(st.none(), st.integers(), st.text(max_size=4), st.floats(allow_nan=True))
+not_timeouts = st.one_of(st.booleans(), st.none(), st.text(max_size=4), st.integers(max_value=0), st.floats(max_value=0), st.just(float("nan")))
+
+
+@contract
+@given(not_paths)
+def test_load_and_list_tables_refuse_a_source_that_is_no_kind_of_package(wrong):
+    refused(lambda: load("aid_deliveries", source=wrong), "source")
+    refused(lambda: aidstats.list_tables(wrong), "source")
+
+
+@contract
+@given(st.one_of(not_paths, st.none()))
+def test_load_refuses_a_table_name_that_is_not_text(wrong):
+    error = refused(lambda: load(wrong), "name")
+    assert type(error) is TypeError
+
+
+@contract
+@given(st.sampled_from(["old", "new"]), not_paths)
+def test_diff_packages_names_the_side_that_is_no_kind_of_package(side, wrong):
+    from aidstats.remote.diff import diff_packages
+
+    arguments = {"old": None, "new": None, side: wrong}
+    refused(lambda: diff_packages(**arguments), side)
+
+
+@contract
+@given(st.data())
+def test_download_checks_each_argument_before_any_network(data):
+    # 127.0.0.1:9 is never asked: a wrong argument is refused first, so the failure names the argument.
+    place = data.draw(st.sampled_from(["url", "dest", "force", "timeout"]))
+    wrong = data.draw({"url": not_paths, "dest": not_paths, "force": not_booleans_here, "timeout": not_timeouts}[place])
+    arguments = {"url": "http://127.0.0.1:9/datapackage.json", place: wrong}
+    refused(lambda: aidstats.download(**arguments), place)

@@ -49,8 +49,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from aidstats._arguments import path
 from aidstats.errors import DiffError, DownloadError, PackageError
-from aidstats.package import DESCRIPTOR, read_descriptor
+from aidstats.package import DESCRIPTOR, SOURCE_KINDS, read_descriptor
 
 LISTS = ("rows_added", "rows_removed", "cells_changed", "columns_added", "columns_removed")
 
@@ -105,6 +106,8 @@ def diff_packages(old: str | Path | None, new: str | Path | None) -> dict:
     >>> {table["status"] for table in result["tables"].values()}
     {'unchanged'}
     """
+    path(old, "old", SOURCE_KINDS)
+    path(new, "new", SOURCE_KINDS)
     with ExitStack() as stack:
         before = stack.enter_context(_opened(old))
         after = stack.enter_context(_opened(new))

@@ -52,6 +52,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlparse
 
 from aidstats import metadata
+from aidstats._arguments import flag, positive
+from aidstats._arguments import path as a_path
 from aidstats.errors import DownloadError, OutputError, PackageError
 from aidstats.extras import require
 from aidstats.package import (
@@ -226,6 +228,9 @@ def retrieve(
     # Before anything else: without pooch the first failure would be a bare ModuleNotFoundError
     # from deep inside (the cache folder, or the request), naming no extra.
     require("download", "aidstats.download()")
+    a_path(url, "url", "the URL or path of a datapackage.json or release .zip")
+    a_path(dest, "dest", "a folder")
+    force, timeout = flag(force, "force"), positive(timeout, "timeout")
     from_env = url is None and bool(os.environ.get(ENV_URL))
     url = url or default_url()
     if not is_url(url):
