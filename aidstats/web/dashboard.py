@@ -38,7 +38,7 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
 
     package = descriptor(root)
     assets = resources.files("aidstats.web").joinpath("assets")
-    # aidstats' own files, and chart scripts whose JSON escapes "<", ">" and "&": safe to write into the page.
+    # aidstats' own files, and chart scripts whose JSON escapes "</" and "<!--": safe to write into the page.
     inline = {
         "css": Markup(assets.joinpath("site.css").read_text(encoding="utf-8")),
         "site_js": Markup(assets.joinpath("site.js").read_text(encoding="utf-8")),

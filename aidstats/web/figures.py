@@ -335,14 +335,16 @@ def chart_script(name: str, source: str | Path | None = None) -> str:
 
     The site ships it as ``assets/chart-<name>.js``; the dashboard writes it into the page.
     The figure is plotly's JSON, written compactly with its keys sorted (so a build is
-    byte-identical), and with ``<``, ``>`` and ``&`` escaped as plotly escapes them, so no text in it
-    can end the script; data text in labels and hovers was made plain by the chart function.
+    byte-identical), with ``</`` and ``<!--`` escaped, so no text in it can end the script or open a
+    comment when it is written into a page; data text in labels and hovers was made plain by the chart function.
     """
     import json
 
     figure = json.loads(CHARTS[name].make(source=source).to_json())
     text = json.dumps(figure, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Inline in the dashboard, only "</" (which would end the script) and "<!--" (which would open an
+    # HTML comment in it) could break out; both are written as JavaScript escapes of the same text.
+    text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
     return f"(window.aidstatsCharts = window.aidstatsCharts || {{}})[{json.dumps(name)}] = {text};\n"
 
 
