@@ -186,3 +186,25 @@ def test_unknown_table_lists_the_valid_ones():
     with pytest.raises(KeyError) as err:
         aidstats.load("railway")
     assert "railway_damage" in str(err.value) and "aid_deliveries" in str(err.value)
+
+
+def test_the_same_kind_of_column_has_the_same_dtype_in_every_table():
+    # Issue 22: sitc_section was categorical in two tables and text in two others, unit the reverse.
+    import aidstats
+
+    frames = {name: aidstats.load(name) for name in aidstats.list_tables()}
+    sections = [
+        frames[t][c]
+        for t, c in [
+            ("sitc_divisions", "section"),
+            ("commodity_classes", "sitc_section"),
+            ("mineral_exports", "sitc_section"),
+            ("aid_deliveries", "sitc_section"),
+        ]
+    ]
+    # One categorical dtype: the ten sections "0" … "9", so the columns join and concatenate as one.
+    assert {str(column.dtype) for column in sections} == {"category"}
+    assert all(list(column.cat.categories) == [str(s) for s in range(10)] for column in sections)
+    units = [frames[t]["unit"] for t in ("units", "railway_damage", "aid_deliveries", "key_figures")]
+    # One text dtype: a unit is a code of the units table, checked by its foreign key, not an enumeration.
+    assert len({column.dtype for column in units}) == 1 and str(units[0].dtype) != "category"
