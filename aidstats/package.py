@@ -374,18 +374,12 @@ def check_output_file(path: str | os.PathLike, *, folder_made: bool = False) -> 
     if not parent.is_dir():
         blocking = next((p for p in (parent, *parent.parents) if _kind(p) is not None), None)
         if blocking is not None and not blocking.is_dir():
-            raise OutputError(
-                f"cannot write {path}: {blocking} is {_as_folder(blocking)}, not a folder",
-                errno.ENOTDIR,
-                os.strerror(errno.ENOTDIR),
-                str(path),
-            )
+            raise _system_error(f"cannot write {path}: {blocking} is {_as_folder(blocking)}, not a folder", errno.ENOTDIR, path)
         if not folder_made:
-            raise OutputError(
+            raise _system_error(
                 f"cannot write {path}: {parent} is no such folder; expected an existing folder to write {path.name} into",
                 errno.ENOENT,
-                os.strerror(errno.ENOENT),
-                str(path),
+                path,
             )
     return path
 
@@ -454,12 +448,7 @@ def check_output_folder(path: str | os.PathLike) -> Path:
         raise OutputError(f"cannot write into {path}: it is {what}; expected a folder or a path that does not exist yet")
     nearest = next((p for p in path.parents if _kind(p) is not None), None)
     if nearest is not None and not nearest.is_dir():
-        raise OutputError(
-            f"cannot write into {path}: {nearest} is {_as_folder(nearest)}, not a folder",
-            errno.ENOTDIR,
-            os.strerror(errno.ENOTDIR),
-            str(path),
-        )
+        raise _system_error(f"cannot write into {path}: {nearest} is {_as_folder(nearest)}, not a folder", errno.ENOTDIR, path)
     return path
 
 
@@ -646,6 +635,11 @@ def _keep(path: Path, held: Path) -> None:
         os.link(path, held)
     except OSError:
         shutil.copy2(path, held)
+
+
+def _system_error(message: str, code: int, path: Path) -> OutputError:
+    """An OutputError that also says, as an OSError would, which system error it is (the CLI prints those)."""
+    return OutputError(message, code, os.strerror(code), str(path))
 
 
 def _failed(doing: str, err: OSError, path: Path) -> OutputError:
