@@ -1,4 +1,4 @@
-"""aidstats: the statistics of Weathersby's study of aid to North Korea, 1951-53, as typed tables.
+"""aidstats: the figures printed in Weathersby's 'North Korea and the Armistice Negotiations', as typed tables.
 
 >>> import aidstats
 >>> [name for name in aidstats.list_tables() if name in ("railway_damage", "mineral_exports", "aid_deliveries")]

@@ -92,7 +92,7 @@ class _OneLineErrors(_FlagsWithoutType, TyperGroup):
 
 app = typer.Typer(
     cls=_OneLineErrors,
-    help="The statistics of Weathersby's study of aid to North Korea, 1951-53, as a validated data package.",
+    help="The figures printed in Weathersby's 'North Korea and the Armistice Negotiations', as a validated data package.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

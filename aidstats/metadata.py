@@ -6,17 +6,20 @@ the build never reads the clock, so two builds give the same bytes.
 
 from __future__ import annotations
 
-VERSION = "0.3.0"
-CREATED = "2026-12-03T00:00:00Z"
+VERSION = "0.4.0"
+CREATED = "2026-12-04T00:00:00Z"
 NAME = "aidstats"
 # Where each release's archive is published; `aidstats download` fetches the installed version's.
 RELEASE_URL = "https://github.com/aidstats/aidstats/releases/download/v{version}/aidstats-data-{version}.zip"
-TITLE = "Soviet and Chinese aid to North Korea during the armistice negotiations, 1951-1953"
+# The title says what the package holds and no more: the goods list has no Soviet deliveries, the minerals
+# went to the USSR, and the figures reach beyond 1951-1953 (1950's lead request, the Three Year Plan of
+# 1954-1956); the description names the tables. Short, since every page of the site prints it.
+TITLE = "The figures printed in Weathersby's 'North Korea and the Armistice Negotiations'"
 DESCRIPTION = (
     "The statistics printed in Kathryn Weathersby, 'North Korea and the Armistice Negotiations' "
-    "(Transactions of the Royal Asiatic Society Korea Branch, vol. 90), drawn from Soviet embassy reports "
-    "in Moscow archives: railway losses in the first half of 1951, mineral deliveries to the USSR against "
-    "the 1951 plan, and goods delivered to the DPRK by China and five East European states. "
+    "(Transactions of the Royal Asiatic Society Korea Branch, vol. 90): three core tables drawn from Soviet documents "
+    "in Moscow archives, two of them embassy reports (railway losses reported for the first half of 1951, mineral deliveries to the USSR against "
+    "the 1951 plan, and goods delivered to the DPRK by China and five East European states) and the paper's other figures. "
     "Every value is kept as printed, with the verbatim quote it comes from and the archival document cited for it."
 )
 KEYWORDS = ["Korean War", "North Korea", "DPRK", "Soviet Union", "foreign aid", "armistice", "economic history", "archives"]

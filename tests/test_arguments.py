@@ -403,7 +403,9 @@ not_paths = st.one_of(
     st.sampled_from(TABLES).map(table),
 )
 not_booleans_here = st.one_of(st.none(), st.integers(), st.text(max_size=4), st.floats(allow_nan=True))
-not_timeouts = st.one_of(st.booleans(), st.none(), st.text(max_size=4), st.integers(max_value=0), st.floats(max_value=0), st.just(float("nan")))
+not_timeouts = st.one_of(
+    st.booleans(), st.none(), st.text(max_size=4), st.integers(max_value=0), st.floats(max_value=0), st.just(float("nan"))
+)
 
 
 @contract

@@ -45,6 +45,7 @@ def test_cells_that_fail_their_column_checks_are_described_in_words(project_copy
         "bridges,track_and_structures,443,1861,count,1951-01-01,1951-06-30,,",
     )
     _edit(raw / "mineral_exports.csv", "carbide,75,15,1951-01-01", "carbide,75,15,1951-13-01")
+    units_line = (raw / "units.csv").read_text(encoding="utf-8").split("\n").index("kg,kilogram,mass,t,0.001,kg") + 1
     _edit(raw / "units.csv", "kg,kilogram,mass,t,0.001", "kg,kilogram,mass,t,abc")
     _edit(raw / "aid_deliveries.csv", '1,China,CHN,coal,"240,000 tons",t,1951,', '1,China,CHN,coal,"240,000 tons",t,1954,')
     _edit(raw / "aid_deliveries.csv", "2,China,CHN,coking coal,300 tons,t,1951,", "2,China,CHN,coking coal,300 tons,t,1949,")
@@ -60,7 +61,7 @@ def test_cells_that_fail_their_column_checks_are_described_in_words(project_copy
         "expected one of: buildings, track_and_structures, communications_and_power, rolling_stock",
         "raw/railway_damage.csv:11: column 'source_id': found an empty cell; expected a value; this cell must not be empty",
         "raw/mineral_exports.csv:12: column 'period_start': found '1951-13-01'; expected a real date written YYYY-MM-DD",
-        "raw/units.csv:3: column 'factor_to_base': found 'abc'; expected a number",
+        f"raw/units.csv:{units_line}: column 'factor_to_base': found 'abc'; expected a number",
         "raw/aid_deliveries.csv:2: column 'year': found '1954'; expected a number of at most 1953",
         "raw/aid_deliveries.csv:3: column 'year': found '1949'; expected a number of at least 1950",
         "raw/aid_deliveries.csv:4: column 'seq': found 'x'; expected a whole number",

@@ -106,21 +106,26 @@ def test_the_three_year_plan_caveats_name_all_three_shares(caveats):
     assert named_rows(caveats, "grants_or_credits") == {"figure_id=capital_investment_from_grants", "figure_id=state_budget_from_aid"}
 
 
+# Issue 21: each good is classed by what the paper names (a material by its material, an article made for
+# medical use with medical goods), the alternative is named, and each reclassification has its caveat.
 @pytest.mark.parametrize(
     ("commodity", "division", "alternative"),
     [
-        ("sterilizers", "71", "86"),  # apparatus, not an instrument; it was 86
-        ("ether", "51", "54"),  # 500 kg in bulk; as a packed anaesthetic it would be 54
-        ("cotton wool", "65", "54"),  # by the ton: wadding
-        ("gauze", "65", "54"),  # by the metre: fabric
-        ("bandages", "65", "54"),
+        ("sterilizers", "86", "71"),  # medical apparatus listed with dental equipment; HS-style heat machinery is later
+        ("ether", "51", "54"),  # a defined compound, like the permanganate beside it; dosed as an anaesthetic, 54
+        ("cotton wool", "65", "54"),  # wadding, a material; medicated or put up as a dressing, 54
+        ("gauze", "65", "54"),  # a cotton fabric; cut and packed as dressings, 54
+        ("bandages", "54", "65"),  # an article made for medical use; as bandage cloth by the piece, 65
+        ("smoke stacks", "68", "69"),  # closes Hungary's run of pipes, by weight: tubes; as chimney structures, 69
     ],
 )
-def test_bulk_goods_are_classed_by_what_they_are_with_the_alternative_named(commodity, division, alternative):
+def test_goods_are_classed_by_what_the_paper_names_with_the_alternative_and_a_caveat(commodity, division, alternative, caveats):
     classes = aidstats.load("commodity_classes").set_index(["table", "commodity"])
     row = classes.loc[("aid_deliveries", commodity)]
     assert row["sitc_division"] == division
     assert alternative in row["rationale"]
+    caveat_id = "class_" + commodity.replace(" ", "_")
+    assert named_rows(caveats, caveat_id) == {f"commodity={commodity}"}
 
 
 def test_the_soviet_share_of_reconstruction_is_an_intended_request():

@@ -118,8 +118,8 @@ def test_a_table_citation_lists_every_document_in_footnote_order_and_only_their_
     text = citation_text("key_figures")
     footnotes = [int(line.split()[1].rstrip(":")) for line in text.splitlines() if line.startswith("  footnote ")]
     # key_figures takes figures from the body of the paper documented by these footnotes: 29 cites
-    # footnote 27's record again in full, 31, 33 and 34 are "Ibid.", as are 50 and 52 after 49.
-    assert footnotes == [14, 18, 19, 21, 27, 29, 31, 33, 34, 44, 45, 46, 49, 50, 52, 54, 55, 58, 59]
+    # footnote 27's record again in full, 31, 33 and 34 are "Ibid.", as are 50, 51 and 52 after 49 and 56 after 55.
+    assert footnotes == [14, 18, 19, 21, 27, 29, 31, 33, 34, 44, 45, 46, 49, 50, 51, 52, 54, 55, 56, 58, 59]
     # An "Ibid." line names the footnote it stands for and that footnote's archival location.
     assert "  footnote 31 (Ibid.: footnote 29, APRF, Fond 45, Opis 1, Delo 329, Listy 54-72)" in text
     assert "  footnote 50 (Ibid. pp. 4-5: footnote 49, AVPRF, Fond 0102, Opis 10, Por. 22, Papka 53, Listy 1-39)" in text
@@ -232,14 +232,14 @@ def test_each_table_cites_the_documents_of_its_footnotes(name, documents):
 
 
 def test_bibtex_gives_one_entry_per_document_however_often_it_is_cited():
-    """Footnotes 27, 29 and the "Ibid."s 31, 33, 34 cite one record of conversation; 49, 50, 52 one report."""
+    """Footnotes 27, 29 and the "Ibid."s 31, 33, 34 cite one record of conversation; 49, 50, 51, 52 one report."""
     entries = citation_bibtex("key_figures").split("\n\n")
     keys = [entry.split("{", 1)[1].split(",", 1)[0] for entry in entries]
     assert "fn29" not in keys and "fn31" not in keys and "fn50" not in keys
     fn27 = next(entry for entry in entries if entry.startswith("@misc{fn27,"))
     assert f"Cited in footnotes 27, 29, 31, 33, 34 of {PAPER_REF}:" in fn27
     fn49 = next(entry for entry in entries if entry.startswith("@misc{fn49,"))
-    assert "  author = {Petrov, P. M.}," in fn49 and "Cited in footnotes 49, 50, 52 of" in fn49
+    assert "  author = {Petrov, P. M.}," in fn49 and "Cited in footnotes 49, 50, 51, 52 of" in fn49
 
 
 @pytest.mark.parametrize(

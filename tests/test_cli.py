@@ -76,7 +76,8 @@ def test_show_prints_markup_in_the_data_as_typed(marked_up, monkeypatch, how):
     result = run_cli("show", "caveats", *_given(marked_up, how, monkeypatch))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Caveats {MARKUP} (48 rows)"  # the title
+    rows = pq.read_metadata(marked_up / "clean" / "caveats.parquet").num_rows
+    assert lines[0] == f"Caveats {MARKUP} ({rows} rows)"  # the title
     assert lines[-1] == f"Sources: The paper {MARKUP}"
     assert sum(line.split() == ["issue", *MARKUP.split()] for line in lines) == 1  # the cell
 

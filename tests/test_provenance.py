@@ -107,7 +107,7 @@ def test_key_figures_hold_the_figures_a_historian_reaches_for():
     expected = {
         "flour_gift": (50_000, "t"),
         "thanksgiving_rallies": (6_255, "count"),
-        "lead_yearly_minimum": (25_000, "t"),
+        "lead_yearly_minimum": (25_000, "t_per_year"),  # a rate: "a yearly minimum of 25,000 tons"
         "un_offer_pows": (83_000, "person"),
         "chinese_pows_of_offer": (6_400, "person"),
         "capital_investment_from_grants": (75.1, "percent"),
@@ -131,9 +131,9 @@ def test_key_figures_hold_the_figures_a_historian_reaches_for():
 def test_reconstruction_enterprises():
     plants = aidstats.load("reconstruction_enterprises")
     assert len(plants) == 7
-    assert (plants.arrangement == "soviet_restoration").sum() == 6
+    assert (plants.arrangement == "restoration_to_be_requested").sum() == 6
     aoji = plants.set_index("place").loc["Aoji"]
-    assert aoji.arrangement == "proposed_joint_share_society" and aoji.source_id == "fn55"
+    assert aoji.arrangement == "joint_share_society_to_be_requested" and aoji.source_id == "fn55"
     assert set(plants.place) >= {"Chongjin", "Songjin", "Nampo", "Hungnam", "Sunchon", "Supung"}
 
 

@@ -225,13 +225,15 @@ class Sources(pa.DataFrameModel):
     listy: Text = column("Listy", "Folio range as printed in this footnote.", nullable=True, str_matches=r"^\d+(-\d+)?(, \d+(-\d+)?)*$")
     pages: Text = column(
         "Pages",
-        "Pages this footnote gives: of a publication, of the published text or translation of a document, or of the document itself after an 'Ibid.'.",
+        "Pages this footnote gives: of a publication, of the published text or translation of a document, or of the document itself "
+        "after an 'Ibid.'; for a bare 'Ibid.', the pages it repeats from the footnote before.",
         nullable=True,
         str_matches=r"^\d+(-\d+)?$",
     )
     title: Text = column(
         "Title",
-        "Title of the document as printed, without quotation marks; for an untitled document, the description the footnote gives.",
+        "Title of the document as printed, without quotation marks; for an untitled document, the description the footnote gives, "
+        "as a contiguous span of it (a trailing date is left out; a date inside the description stays, as in footnotes 19 and 55).",
         nullable=True,
     )
     author: Text = column("Author", "The author's name or names as this footnote prints them, without position.", nullable=True)
@@ -376,7 +378,7 @@ class RailwayDamage(pa.DataFrameModel):
     )
     lost: Whole = column(
         "Lost",
-        "Number (or kilometres) lost in the first half of 1951.",
+        "Number (or kilometres) the account lists as lost (see the caveat railway_loss_period for the period).",
         unit="from the unit column",
         derived_from=["lost_as_printed"],
         ge=0,
@@ -393,8 +395,12 @@ class RailwayDamage(pa.DataFrameModel):
         derived_from=["lost_as_printed", "prewar_total_as_printed"],
         in_range={"min_value": 0, "max_value": 1},
     )
-    period_start: Date = column("Period start", "First day of the period the losses cover.")
-    period_end: Date = column("Period end", "Last day of the period the losses cover.")
+    period_start: Date = column(
+        "Period start", "First day of the half-year the account covers; the losses it lists may be older (railway_loss_period)."
+    )
+    period_end: Date = column(
+        "Period end", "Last day of the half-year the account covers; the losses it lists may be older (railway_loss_period)."
+    )
     source_id: Text = source_column()
     quote: Text = quote_column()
     lost_as_printed: Text = column("Lost as printed", "The lost figure exactly as printed.", str_matches=PRINTED_NUMBER)
@@ -410,10 +416,12 @@ class RailwayDamage(pa.DataFrameModel):
 
     class Config:
         name = "railway_damage"
-        title = "Losses of the DPRK railways, first half of 1951"
+        title = "Losses of the DPRK railways reported for the first half of 1951"
         description = (
-            "Railway assets lost by North Korea between 1 January and 30 June 1951 against the prewar stock, "
-            "as recorded by the DPRK Ministry of Communications and reported by the Soviet embassy (footnote 45)."
+            "Railway assets that the DPRK Ministry of Communications' account for the first half of 1951 lists as lost, against the "
+            "prewar stock, as reported by the Soviet embassy (footnote 45). The paper puts the losses in that half-year ('over this "
+            "period of time'); whether they were suffered then or had accumulated since the war began is doubted in the caveat "
+            "railway_loss_period."
         )
         strict = True
         coerce = True
@@ -546,10 +554,11 @@ class AidDeliveries(pa.DataFrameModel):
 
     class Config:
         name = "aid_deliveries"
-        title = "Goods delivered to the DPRK by China and East European states in 1951"
+        title = "Goods delivered to the DPRK by China and five East European states, listed for 1951"
         description = (
             "Goods delivered to North Korea by China, Czechoslovakia, Poland, Hungary, Romania and Bulgaria, "
-            "one row per donor and commodity, from a Soviet embassy list (footnote 53)."
+            "one row per donor and commodity, from a list held in the Soviet Foreign Ministry's archive (AVPRF, Fond 0102; footnote 53, which is damaged). The paper introduces the list 'For 1951'; "
+            "the cited document's title says 1952 (caveat goods_list_year)."
         )
         strict = True
         coerce = True
@@ -584,7 +593,9 @@ class KeyFigures(pa.DataFrameModel):
     unit: Text = column("Unit", "Unit of the value, from the units code list.")
     period: Text = column(
         "Date or period",
-        "When the figure applies, as an ISO 8601 date or interval (1951-10, 1954/1956); empty where the paper gives none.",
+        "When the figure applies, as an ISO 8601 date or interval (1951-10, 1954/1956): the span the figure measures where the paper "
+        "places both its ends; otherwise the date of the statement or document that gives it; empty where the figure concerns a time "
+        "the paper does not give.",
         nullable=True,
         str_matches=ISO_DATE_OR_INTERVAL,
     )
@@ -592,7 +603,11 @@ class KeyFigures(pa.DataFrameModel):
     source_id: Text = column(
         "Source", "The document the paper cites for the figure (the footnote after it), or the paper itself where no footnote documents it."
     )
-    value_as_printed: Text = column("Value as printed", "The number exactly as printed, in digits or words, without its unit.")
+    value_as_printed: Text = column(
+        "Value as printed",
+        "The number exactly as printed, in digits or words, without its unit; an article ('A week later', 'an underground radio "
+        "broadcast station') where it counts one of what the paper measures or lists among counted things.",
+    )
     value_high_as_printed: Text = column("High end as printed", "The high end of a range exactly as printed.", nullable=True)
 
     @pa.dataframe_check(error="value_high must exceed value")
@@ -602,7 +617,9 @@ class KeyFigures(pa.DataFrameModel):
     class Config:
         name = "key_figures"
         title = "Other figures printed in the paper"
-        description = "Every other quantitative statement in the body of the paper (aid, exports, reconstruction, negotiations, casualties), each with its quote and the document cited for it."
+        description = (
+            "Every other quantitative statement in the body of the paper, each with its topic, its quote and the document cited for it."
+        )
         strict = True
         coerce = True
 
@@ -615,10 +632,10 @@ class ReconstructionEnterprises(pa.DataFrameModel):
     industry: Text = column("Industry", "Its branch of industry (added by aidstats from the printed name).")
     arrangement: Enum = column(
         "Arrangement",
-        "What the DPRK intended to ask of the Soviet Union, as Suzdalev reported it: to restore the enterprise as the Soviet share of "
-        "the work (soviet_restoration), or to create a Soviet-Korean joint share society to restore it (proposed_joint_share_society); "
-        "a request the DPRK meant to make, not a Soviet commitment.",
-        isin=["soviet_restoration", "proposed_joint_share_society"],
+        "What the DPRK intended to ask of the Soviet Union, as Suzdalev reported it: that it restore the enterprise as its share of "
+        "the work (restoration_to_be_requested), or that it create a Soviet-Korean joint share society to restore it "
+        "(joint_share_society_to_be_requested); a request the DPRK meant to make, not a Soviet commitment.",
+        isin=["restoration_to_be_requested", "joint_share_society_to_be_requested"],
     )
     source_id: Text = source_column()
     quote: Text = quote_column()

@@ -137,7 +137,7 @@ def railway_losses(source: str | Path | None = None) -> go.Figure:
         orientation="h",
         custom_data=["lost_as_printed", "prewar_total_as_printed", "unit", "source", "share"],
         labels={"share_lost": "Share of prewar stock lost", "asset": "", "group": "Asset group"},
-        title=f"DPRK railways: share of the prewar stock lost, {_period(rail['period_start'], rail['period_end'])}",
+        title=f"DPRK railways: share of the prewar stock reported lost for {_period(rail['period_start'], rail['period_end'])}",
         template=TEMPLATE,
     )
     fig.update_traces(
@@ -275,7 +275,7 @@ def donor_composition(source: str | Path | None = None) -> go.Figure:
 
 def _railway_caption(source) -> str:
     rail = load("railway_damage", source)
-    return f"Share of each railway asset lost, {_period(rail['period_start'], rail['period_end'])}; hover for the counts as printed."
+    return f"Share of each railway asset reported lost for {_period(rail['period_start'], rail['period_end'])}; hover for the counts as printed."
 
 
 def _plan_caption(source) -> str:
