@@ -1,14 +1,16 @@
 """aidstats: the figures printed in Weathersby's 'North Korea and the Armistice Negotiations', as typed tables.
 
+Importing this package is nearly free: the functions below are imported on
+first use, so pandas loads with the first table, and pandera, plotly and
+frictionless only inside the commands that need them.
+
+Examples
+--------
 >>> import aidstats
 >>> [name for name in aidstats.list_tables() if name in ("railway_damage", "mineral_exports", "aid_deliveries")]
 ['railway_damage', 'mineral_exports', 'aid_deliveries']
 >>> len(aidstats.load("aid_deliveries"))
 84
-
-Importing this package is nearly free: the functions below are imported on
-first use, so pandas loads with the first table, and pandera, plotly and
-frictionless only inside the commands that need them.
 """
 
 from __future__ import annotations

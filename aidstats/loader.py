@@ -151,6 +151,8 @@ def load(name: str, source: str | os.PathLike | None = None):
     ``df.attrs`` carries the table's title, description, per-column units,
     titles and descriptions, sources, licences and citation.
 
+    Examples
+    --------
     >>> df = load("mineral_exports")
     >>> df.loc[df.commodity == "lead", ["delivered_t", "percent_of_plan"]].values.tolist()
     [[8443.0, 120.4]]

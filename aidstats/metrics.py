@@ -55,6 +55,8 @@ def percent_of_plan(actual, plan):
         If an amount is negative or a plan is 0 or less (the message shows the
         first such value), or the shapes or indexes differ.
 
+    Examples
+    --------
     >>> round(percent_of_plan(8443, 7012.458), 1)
     120.4
     >>> percent_of_plan(0.84, 30)
@@ -115,6 +117,8 @@ def implied_plan(actual, percent, decimals=None) -> ImpliedPlan:
         not a whole number of 0 or more (the message shows the first such
         value), or the shapes or indexes of the arguments differ.
 
+    Examples
+    --------
     >>> p = implied_plan(1.29, 32, decimals=0)
     >>> round(p.plan, 4), round(p.low, 4), round(p.high, 4)
     (4.0312, 3.9692, 4.0952)

@@ -60,6 +60,8 @@ def plan_fulfilment(minerals: pd.DataFrame | None = None) -> pd.DataFrame:
         If ``minerals`` lacks a column of ``mineral_exports`` that it reads
         (a frame of another table); the message names them.
 
+    Examples
+    --------
     >>> lead = plan_fulfilment().set_index("commodity").loc["lead"]
     >>> lead.status, round(float(lead.excess_t), 1)
     ('over plan', 1430.5)
@@ -121,6 +123,8 @@ def per_donor(aid: pd.DataFrame | None = None, by: str | None = None, include_im
         or ``aid`` lacks a column of ``aid_deliveries`` that it reads (a frame
         of another table; the message names them).
 
+    Examples
+    --------
     >>> int(per_donor().at["POL", "lines"]), int(per_donor().at["POL", "items"])
     (8, 5620)
     >>> per_donor(by="unit").loc["ROU"].index.tolist()
@@ -176,6 +180,8 @@ def loss_summary(railway: pd.DataFrame | None = None, by: str = "asset_group") -
         them), or ``railway`` lacks a column of ``railway_damage`` that it
         reads (a frame of another table; the message names them).
 
+    Examples
+    --------
     >>> loss_summary().loc[("rolling_stock", "count"), ["lost", "prewar_total"]].tolist()
     [14980, 19180]
     >>> loss_summary(by="asset").index[:3].tolist()

@@ -39,7 +39,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
-# Browser fixtures: one Chromium for the whole session, a fresh offline page per test.
+# Browser fixtures: one Chromium for the whole session, and one offline tab in it that every test's
+# `page` is, reset to a blank page before each test (browser.reset_page).
 
 
 @pytest.fixture(scope="session")
@@ -56,14 +57,32 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def page(chromium):
-    """A fresh offline page (its own context) in the session's Chromium; see browser.new_offline_page."""
-    from browser import new_offline_page
+@pytest.fixture(scope="session")
+def _tabs() -> dict:
+    """The session's offline tab, made by the first test that asks for ``page``."""
+    return {}
 
-    tab = new_offline_page(chromium)
+
+@pytest.fixture
+def page(chromium, _tabs):
+    """An offline page in the session's Chromium (see browser.new_offline_page), blank, at the default viewport,
+    with no errors or refused requests recorded. It is the same tab for every test of the session: a tab that
+    has loaded a page before loads the next in about a third of the time (Chromium keeps the plotly.js it
+    compiled), while a new tab or context compiles it again (about a second a page). A tab that cannot be
+    reset (closed, crashed) is replaced by a new one."""
+    from browser import new_offline_page, reset_page
+
+    tab = _tabs.get("page")
+    try:
+        if tab is None or tab.is_closed():
+            raise LookupError("no tab yet")
+        reset_page(tab)
+    except Exception:  # the previous test left the tab unusable: start afresh
+        if tab is not None and not tab.is_closed():
+            tab.context.close()
+        tab = _tabs["page"] = new_offline_page(chromium)
+        reset_page(tab)
     yield tab
-    tab.context.close()
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +112,14 @@ def built_dashboard(tmp_path_factory) -> Path:
 # slow: a wheel built, a fresh virtual environment installed, a whole site or dashboard written (test_escaping's too).
 SLOW_FIXTURES = {"wheel", "light_env", "viz_env", "built_site", "built_dashboard", "hostile_site", "hostile_dashboard"}
 BROWSER_FIXTURES = {"chromium", "page"}  # Debian's Chromium
+# A whole build takes about half a second of CPU and validate about a second. The fast loop keeps these builds:
+# the committed package against a fresh build, validate finding a changed file, build and validate without
+# --root, a failure while writing (test_build.py, test_claims.py), invalid UTF-8 (test_bad_input.py), the
+# damaged citation (test_crosscheck.py), the messages of test_build_messages.py and the hostile package
+# (test_escaping.py). The other single-fault builds are marked slow where they are written ("a whole build of
+# a faulty copy"), and so is writing each export a second time: under coverage (`coverage run --branch -m
+# pytest -m "not slow and not browser" -n 0`, a context per test) no line or branch of aidstats/ that the fast
+# loop ran before is run only by them.
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker

@@ -40,6 +40,7 @@ def test_build_is_deterministic_across_folders_and_environments(tmp_path):
     assert outputs[0] == snapshot(ROOT)  # and both equal what is committed
 
 
+@pytest.mark.slow  # a whole build of a faulty copy; the fast loop keeps the builds conftest.py names
 def test_all_problems_are_reported_at_once(project_copy):
     edit(project_copy / "raw" / "railway_damage.csv", "tunnels,track_and_structures,67,", "tunnels,track_and_structures,6x7,")
     edit(project_copy / "raw" / "aid_deliveries.csv", "5,China,CHN,nails", "5,China,CHX,nails")

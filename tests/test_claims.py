@@ -1,6 +1,9 @@
-"""What the README says about installing and about the command line, held to what is true (issue 22).
+"""What the README and the documentation say about installing and about the command line, held to what is true (issue 22).
 
-- Every ``pip install`` line in the README installs something that exists: this checkout (``-e ".[…]"``),
+The README's sections on these moved to the documentation (issue 18): installing to docs/getting-started.md,
+releasing to docs/releasing.md, the command line to docs/cli.md; the claims are checked where they now are.
+
+- Every ``pip install`` line in the README and the documentation installs something that exists: this checkout (``-e ".[…]"``),
   the repository aidstats names for its releases (``git+https://github.com/…``), or the name ``aidstats``
   from PyPI only because the release workflow publishes it there (trusted publishing); and the README
   says how to install before the first release is on PyPI.
@@ -28,6 +31,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from aidstats import metadata
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").rglob("*.md"))}
+GETTING_STARTED, RELEASING, CLI_PAGE = DOCS["docs/getting-started.md"], DOCS["docs/releasing.md"], DOCS["docs/cli.md"]
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 CLI = Path(sys.executable).parent / "aidstats"  # the installed console script
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -117,7 +122,7 @@ def workflow() -> dict:
 
 
 def test_every_install_line_in_the_readme_installs_what_it_says(workflow):
-    lines = install_lines(README)
+    lines = install_lines("\n".join([README, *DOCS.values()]))
     assert {'-e ".[all]"', '-e ".[test]"', "aidstats", f'"aidstats @ git+{REPOSITORY}"'} <= set(lines), lines
     wrong = {line: why for line in lines if (why := not_provided(line, workflow))}
     assert wrong == {}
@@ -140,7 +145,7 @@ def test_the_check_refuses_what_nothing_provides(workflow):
 
 
 def test_the_readme_says_how_to_install_until_the_first_release_is_on_pypi():
-    text = paragraph(README, "Only loading the tables?")
+    text = paragraph(GETTING_STARTED, "Only loading the tables?")
     assert "That name works once a release is on PyPI" in text
     assert f'until then install from the repository: `pip install "aidstats @ git+{REPOSITORY}"`' in text
     assert f'`pip install "aidstats[viz] @ git+{REPOSITORY}"`' in text
@@ -149,7 +154,7 @@ def test_the_readme_says_how_to_install_until_the_first_release_is_on_pypi():
 def test_the_release_workflow_publishes_to_pypi_by_trusted_publishing(workflow):
     assert publishes_to_pypi(workflow) == []
     assert "id-token" not in workflow["permissions"]  # only the job that publishes may ask for a token
-    text = paragraph(README, "Pushing the tag `v<version>` publishes it")
+    text = paragraph(RELEASING, "Pushing the tag `v<version>` publishes it")
     assert "uploads the sdist and wheel to PyPI by trusted publishing" in text
     assert "`pypi` environment as a trusted publisher of `aidstats`" in text
 
@@ -221,14 +226,14 @@ def test_build_without_root_in_a_project_folder_builds_there(project_copy, monke
 def test_the_root_option_says_what_it_defaults_to():
     result = run_cli("build", "--help")
     assert "default: the current folder, if it holds raw/" in " ".join(result.stdout.replace("│", " ").split())
-    text = paragraph(README, "`build` and `validate` work on the project in the current folder")
+    text = paragraph(CLI_PAGE, "`build` and `validate` work on the project in the current folder")
     assert "or in the folder `--root DIR` names; anywhere else they say so in one line and change nothing" in text
 
 
 # --- the error contract as the README states it ----------------------------------------------------
 
 
-CONTRACT = paragraph(README, "`aidstats --version` prints the version.")
+CONTRACT = paragraph(CLI_PAGE, "`aidstats --version` prints the version.")
 
 
 def counted_report(stderr: str) -> list[str]:
@@ -242,7 +247,7 @@ def counted_report(stderr: str) -> list[str]:
 
 
 def test_the_readme_states_the_contract_that_the_commands_keep():
-    assert "Every command reports a mistake in one line" not in README  # not so for build, validate and download
+    assert "Every command reports a mistake in one line" not in README + CLI_PAGE  # not so for build, validate and download
     assert "is reported in one line on stderr starting `Error:`, with exit status 1 (it could not do its work) or 2" in CONTRACT
     assert (
         "`build` and `validate` print a line that says how many there are, then one indented line per problem "
@@ -251,6 +256,7 @@ def test_the_readme_states_the_contract_that_the_commands_keep():
     )
 
 
+@pytest.mark.slow  # a whole build of a faulty copy; the fast loop keeps the builds conftest.py names
 def test_build_lists_every_problem_in_the_data_under_a_count(project_copy):
     """Two faults in raw/: both listed, under a line that counts them; no Error: line; nothing written."""
     raw = project_copy / "raw"
@@ -270,6 +276,7 @@ def test_build_lists_every_problem_in_the_data_under_a_count(project_copy):
     assert snapshot(project_copy) == before
 
 
+@pytest.mark.slow  # a whole build of a faulty copy; the fast loop keeps the builds conftest.py names
 def test_validate_lists_every_problem_under_a_count(project_copy):
     for name in ("donors.csv", "units.csv"):
         with (project_copy / "clean" / name).open("a", encoding="utf-8") as out:

@@ -282,6 +282,7 @@ def test_a_damaged_citation_in_raw_sources_fails_the_build(project_copy):
     assert lines[1].endswith("Listy 45-55'; expected text that occurs verbatim in footnote 45 of raw/source/*.txt")
 
 
+@pytest.mark.slow  # a whole build of a faulty copy; the fast loop keeps the builds conftest.py names
 def test_a_title_not_in_its_citation_fails_the_build(project_copy):
     edit(
         project_copy / "raw" / "sources.csv",
@@ -294,6 +295,7 @@ def test_a_title_not_in_its_citation_fails_the_build(project_copy):
     )
 
 
+@pytest.mark.slow  # a whole build of a faulty copy; the fast loop keeps the builds conftest.py names
 def test_a_dropped_first_digit_fails_the_build(project_copy):
     """452 typed as 52 still occurs in the quote '452 of the prewar total ...' as characters, but is not the figure."""
     edit(project_copy / "raw" / "railway_damage.csv", "factory buildings,buildings,452,", "factory buildings,buildings,52,")
@@ -304,6 +306,7 @@ def test_a_dropped_first_digit_fails_the_build(project_copy):
     )
 
 
+@pytest.mark.slow  # a whole build of a faulty copy; the fast loop keeps the builds conftest.py names
 def test_empty_keys_are_reported_as_empty_not_as_duplicates_of_each_other(project_copy):
     path = project_copy / "raw" / "reconstruction_enterprises.csv"
     edit(path, "kim_chaek_chongjin,", ",")

@@ -174,6 +174,7 @@ def test_a_quantity_of_zero_is_zero_in_the_base_unit_too():
     assert derived["base_unit"].tolist() == ["t", "item", "item"]
 
 
+@pytest.mark.slow  # a whole build of a faulty copy; the fast loop keeps the builds conftest.py names
 def test_a_zero_quantity_is_refused_as_the_zero_it_is_never_as_an_empty_cell(project_copy):
     raw = project_copy / "raw"
     for file in [raw / "aid_deliveries.csv", raw / "caveats.csv", *(raw / "source").glob("*.txt")]:

@@ -179,7 +179,7 @@ def test_python_m_aidstats_release_names_what_is_missing(tmp_path, monkeypatch, 
         release.main(["--out", str(tmp_path / "out")])
     assert done.value.code == 1
     assert capsys.readouterr().err == (
-        f"Error: cannot package {tmp_path}: missing datapackage.json, README.md, LICENSE, LICENSE-DATA, CITATION.cff; "
+        f"Error: cannot package {tmp_path}: missing datapackage.json, LICENSE, LICENSE-DATA, CITATION.cff; "
         "run 'aidstats build' in a checkout\n"
     )
 

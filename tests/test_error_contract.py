@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,19 @@ def filled(text: str, tmp: Path, port: int) -> str:
     return text.format(tmp=tmp, file=tmp / "notes.txt", port=port)
 
 
+@pytest.fixture
+def sleeps(monkeypatch) -> list:
+    """The waits pooch makes between retries (1 s, then 2 s), recorded instead of slept: a refused download is
+    still tried three times, without three seconds of waiting (as in test_download.py)."""
+    import pooch.core
+
+    waited = []
+    monkeypatch.setattr(pooch.core, "time", types.SimpleNamespace(sleep=waited.append))
+    return waited
+
+
 @pytest.mark.parametrize(("args", "status", "words"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_each_mistake_gives_one_line_and_a_status(tmp_path, args, status, words):
+def test_each_mistake_gives_one_line_and_a_status(tmp_path, args, status, words, sleeps):
     (tmp_path / "notes.txt").write_text("not a folder\n", encoding="utf-8")
     port = free_port()
     result = run_cli(*filled(args, tmp_path, port).split())

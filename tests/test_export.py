@@ -1,6 +1,6 @@
 """`aidstats export xlsx|stata|sqlite`: what Excel, Stata and Datasette users open.
 
-The tests that only read an export share one written once per module (``written``);
+The tests that only read an export share one written once per run (``written``);
 under mutation testing, which runs only the tests that call the mutated function,
 each of them writes its own (conftest.mutating()), so that mutmut runs them.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, mutating, run_cli
+from conftest import ROOT, made_once, mutating, run_cli
 
 from aidstats.loader import descriptor, list_tables, load, resource
 from aidstats.publish.export import FORMATS
@@ -37,16 +37,14 @@ def _export(fmt: str, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
-    """``written(fmt, folder)``: the folder `aidstats export FMT` wrote, once per module, for the tests that
-    only read it; under mutmut, ``folder``, written afresh for the test that asks."""
-    folders: dict[str, Path] = {}
+    """``written(fmt, folder)``: the folder `aidstats export FMT` wrote, once per run (made_once, conftest.py: also
+    under pytest-xdist, whichever worker asks first), for the tests that only read it; under mutmut, ``folder``,
+    written afresh for the test that asks."""
 
     def get(fmt: str, folder: Path) -> Path:
         if mutating():
             return _export(fmt, folder)
-        if fmt not in folders:
-            folders[fmt] = _export(fmt, tmp_path_factory.mktemp(fmt))
-        return folders[fmt]
+        return made_once(tmp_path_factory, f"export-{fmt}", lambda out: _export(fmt, out))
 
     return get
 
@@ -68,6 +66,7 @@ def sqlite_export(written, tmp_path) -> Path:
     return written("sqlite", tmp_path)
 
 
+@pytest.mark.slow  # every format written a second time (as the release archive's and the site's twice-written tests are)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_each_format_is_byte_identical_when_written_twice(written, tmp_path, fmt):
     first, second = written(fmt, tmp_path / "first"), _export(fmt, tmp_path / "second")

@@ -58,7 +58,9 @@ def test_all_is_every_extra_and_test_is_all():
     (everything,) = optional["all"]
     assert re.fullmatch(r"aidstats\[([a-z,]+)\]", everything).group(1).split(",") == list(EXTRAS)
     assert "aidstats[all]" in optional["test"]
-    assert set(optional) == {*EXTRAS, "all", "test"}, "an extra in pyproject.toml that aidstats/extras.py does not know"
+    assert "aidstats[docs]" in optional["test"]  # the suite builds the documentation (tests/test_docs_site.py)
+    # docs, like test, is for working on the project: aidstats imports none of it.
+    assert set(optional) == {*EXTRAS, "all", "test", "docs"}, "an extra in pyproject.toml that aidstats/extras.py does not know"
 
 
 def test_the_plain_install_brings_none_of_the_extras():

@@ -231,6 +231,17 @@ def test_artifacts_carry_dist_and_the_site_between_jobs(workflow):
     assert workflow["permissions"] == {"contents": "read"}  # nothing else may write
 
 
+def test_the_documentation_is_built_strict_into_the_site_it_is_published_with(workflow):
+    """After the site is written and before it is kept for Pages: mkdocs writes into site/docs/, which the pages link to."""
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [s.get("run") or s.get("uses", "").split("@")[0] for s in steps]
+    docs = step(workflow["jobs"]["build"], "docs")
+    assert docs["run"] == "mkdocs build --strict --site-dir site/docs"
+    assert names.index("aidstats site -o site") < steps.index(docs) < names.index("actions/upload-pages-artifact")
+    base = (ROOT / "aidstats" / "web" / "assets" / "templates" / "base.html").read_text(encoding="utf-8")
+    assert 'href="docs/index.html"' in base  # every page's header links to the documentation
+
+
 def test_the_release_runs_the_tests_as_ci_does(workflow):
     runs = [s.get("run", "") for s in workflow["jobs"]["build"]["steps"]]
     assert ".ci/run --system-only" in runs

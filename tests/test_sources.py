@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, mutating, run_cli
 from server import serve
 
 import aidstats
@@ -62,16 +62,33 @@ def zip_of(folder: Path, archive: Path) -> Path:
     return archive
 
 
-def make_source(kind: str, tampered: bool, tmp: Path, stack: ExitStack) -> tuple[str, str]:
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory):
+    """``packages(tampered, tmp)``: a package folder and its release .zip (in a folder of its own, with no .sha256
+    beside it), made once per module for the table's tests, which only read them; under mutmut (conftest.mutating()),
+    made afresh in ``tmp``."""
+    made: dict[bool, tuple[Path, Path]] = {}
+
+    def get(tampered: bool, tmp: Path) -> tuple[Path, Path]:
+        if mutating() or tampered not in made:
+            where = tmp if mutating() else tmp_path_factory.mktemp("tampered" if tampered else "intact")
+            folder = package_copy(where / "pkg", tampered)
+            made[tampered] = folder, zip_of(folder, where / "zips" / "pkg.zip")
+        return made[tampered]
+
+    return get
+
+
+def make_source(kind: str, tampered: bool, tmp: Path, stack: ExitStack, packages) -> tuple[str, str]:
     """The source of ``kind`` (as a user would type it) and a text every refusal must name."""
-    folder = package_copy(tmp / "pkg", tampered)
+    folder, archive = packages(tampered, tmp)
     if kind == "folder":
         return str(folder), str(folder)
     if kind == "datapackage.json":
         return str(folder / "datapackage.json"), str(folder)
     if kind == "file datapackage.json":
         return (folder / "datapackage.json").as_uri(), str(folder)
-    archive = zip_of(folder, tmp / "zips" / "pkg.zip")  # no .sha256 beside it: checked file by file
+    # The archive has no .sha256 beside it: checked file by file.
     if kind == "local zip":
         return str(archive), str(archive)
     if kind == "file zip":
@@ -170,9 +187,9 @@ ENTRY_POINTS = {
 @pytest.mark.parametrize("tampered", [False, True], ids=["intact", "tampered"])
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-def test_every_entry_point_takes_every_source_and_refuses_a_tampered_one(entry, kind, tampered, tmp_path):
+def test_every_entry_point_takes_every_source_and_refuses_a_tampered_one(entry, kind, tampered, tmp_path, packages):
     with ExitStack() as stack:
-        source, named = make_source(kind, tampered, tmp_path, stack)
+        source, named = make_source(kind, tampered, tmp_path, stack, packages)
         message = ENTRY_POINTS[entry](source, tmp_path)
     if not tampered:
         assert message is None, message

@@ -1,7 +1,7 @@
-"""Export the dashboard's charts, and a site page with a source open, as PNG images for the README.
+"""Export the dashboard's charts, and a site page with a source open, as PNG images for the documentation.
 
-The images are screenshots, taken in headless Chromium, of the very figures
-`aidstats dashboard` writes, so the README shows what a reader gets.
+The images (docs/img/, shown on docs/web.md) are screenshots, taken in headless Chromium, of the very
+figures `aidstats dashboard` writes, so the documentation shows what a reader gets.
 Run: python tools/readme_images.py  (needs Debian's chromium and playwright).
 """
 

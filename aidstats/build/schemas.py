@@ -1,7 +1,7 @@
 """The tables: one pandera model each, the single source of truth.
 
 Each model says, for every column, its type, constraints, title, description
-and unit.  ``datapackage.json``, the README's table of tables and the tests are
+and unit.  ``datapackage.json``, the documentation's data dictionary and the tests are
 generated from here.  A column with ``derived_from`` in its metadata is
 computed by the build; every other column is transcribed in ``raw/<table>.csv``.
 
@@ -102,7 +102,7 @@ TABLES: dict[str, Table] = {}
 
 That order is the build order (a table's foreign keys and lookups point only to
 tables declared before it) and the order of ``datapackage.json``, the site, the
-exports and the README.
+exports and the documentation.
 """
 
 

@@ -5,7 +5,9 @@ to the data's release date, fixed permissions and compression, so the same
 data always gives the same bytes (and the same sha256).  Beside the data and
 the documents it holds the exports (:mod:`aidstats.publish.export`) under
 ``exports/<format>/``, which are deterministic too; so writing it needs the
-``export`` extra.
+``export`` extra.  Its README.md is not the repository's but one written from the
+package it holds (:mod:`aidstats.publish.archive_readme`), so rewording the
+repository's README leaves the archive, and its recorded sha256, as they were.
 
 ``aidstats/registry.txt`` (kept by :mod:`aidstats.package`) records the sha256 of each release
 archive, in pooch's registry format (``<file name> <sha256>`` per line), so
@@ -43,8 +45,10 @@ from aidstats.package import (  # noqa: F401  (REGISTRY, known_hashes: documente
 if TYPE_CHECKING:
     from aidstats.publish.export import ExportFile
 
-# Besides datapackage.json and clean/: what a user needs to understand and cite the data.
-DOCUMENTS = ["README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff"]
+# Besides datapackage.json and clean/: what a user needs to cite the data and know its terms. The archive's
+# README.md is written from the package (README below), never copied from the repository.
+DOCUMENTS = ["LICENSE", "LICENSE-DATA", "CITATION.cff"]
+README = "README.md"
 
 
 def archive_name(version: str = metadata.VERSION) -> str:
@@ -63,7 +67,7 @@ def release_members(root: Path) -> list[Path]:
 
 
 def build_archive(root: Path, out: Path, registry: Path | None = None, exports: list[ExportFile] | None = None) -> tuple[Path, str]:
-    """Write the release archive (data, documents and exports) and ``<archive>.sha256`` into ``out``.
+    """Write the release archive (data, documents, exports and its README) and ``<archive>.sha256`` into ``out``.
 
     Parameters
     ----------
@@ -92,7 +96,7 @@ def build_archive(root: Path, out: Path, registry: Path | None = None, exports: 
     """
     folder = f"aidstats-data-{metadata.VERSION}"
     stamp = (*map(int, metadata.CREATED[:10].split("-")), 0, 0, 0)
-    members = {member.as_posix(): root / member for member in release_members(root)}
+    members: dict[str, Path | bytes] = {member.as_posix(): root / member for member in release_members(root)}
     # Every output is checked before anything is made, so a refused .sha256 leaves no archive behind.
     name = archive_name()
     check_outputs(out, files=[name, f"{name}.sha256"], writable=True)  # before the exports take their while
@@ -107,12 +111,15 @@ def build_archive(root: Path, out: Path, registry: Path | None = None, exports: 
             exports = write_exports(Path(stack.enter_context(tempfile.TemporaryDirectory())), root)
         for made in exports:
             members[f"exports/{made.format}/{made.path.name}"] = made.path
+        from aidstats.publish.archive_readme import archive_readme  # loads the tables, as the exports do
+
+        members[README] = archive_readme(root, sorted(members)).encode("utf-8")
         with output_file(target) as partial, zipfile.ZipFile(partial, "w") as archive:
             for member, path in sorted(members.items()):
                 info = zipfile.ZipInfo(f"{folder}/{member}", date_time=stamp)
                 info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes(), compresslevel=9)
+                archive.writestr(info, path if isinstance(path, bytes) else path.read_bytes(), compresslevel=9)
     digest = sha256(target)
     write_text(sidecar, f"{digest}  {target.name}\n")
     if registry is not None:

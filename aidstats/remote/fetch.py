@@ -82,7 +82,7 @@ TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
 NOT_FOUND = frozenset({404, 410})
 EVERY_FILE = "every file's size and sha256 match datapackage.json"
 
-log = logging.getLogger("aidstats.fetch")  # the name the README documents (the module moved to aidstats/remote/)
+log = logging.getLogger("aidstats.fetch")  # the name docs/download.md documents (the module moved to aidstats/remote/)
 
 
 @dataclass(frozen=True)
