@@ -87,3 +87,123 @@ def test_a_busy_machine_is_said_to_be_busy(bench, monkeypatch):
     monkeypatch.setattr(bench.os, "cpu_count", lambda: 2)
     assert "other work was running on the machine" in bench.busyness([1.0, 6.5])  # 6.5 > 2 cores
     assert "the machine was not oversubscribed" in bench.busyness([0.5, 1.9])
+
+
+# ---- benchmarks/page_load.py: issue 19's page-load targets ----
+
+
+@pytest.fixture(scope="module")
+def page_load():
+    spec = importlib.util.spec_from_file_location("bench_page_load", ROOT / "benchmarks" / "page_load.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load(table=None, plotly=None, chart=None, loadavg=1.0) -> dict:
+    """One made-up page load, times in ms of page time (None: not reached / not requested)."""
+    return {
+        "table_ms": table,
+        "count_ms": table,
+        "mark_ms": None,
+        "plotly_ms": plotly,
+        "chart_ms": chart,
+        "paint_ms": 100.0,
+        "load_ms": 900.0,
+        "has_table": table is not None,
+        "clock_check_ms": 0.1,
+        "loadavg": loadavg,
+        "errors": [],
+    }
+
+
+def page_results(new_tables, new_plotly, new_charts) -> dict:
+    """Site page and dashboard, both versions, both CPU rates, 5 loads each; the baseline as the committed site
+    behaves (plotly.js requested at 40 ms, long before its table is wired at 5 s)."""
+    results = {}
+    for rate in (1, 4):
+        results["site page", "baseline", rate] = [load(table=5000.0, plotly=40.0, chart=5000.0) for _ in range(5)]
+        results["dashboard", "baseline", rate] = [load(chart=4000.0) for _ in range(5)]
+        results["site page", "working tree", rate] = [
+            load(table=t, plotly=p, chart=2000.0, loadavg=1.5 + i / 10) for i, (t, p) in enumerate(zip(new_tables, new_plotly, strict=True))
+        ]
+        results["dashboard", "working tree", rate] = [load(chart=c) for c in new_charts]
+    return results
+
+
+def render_page_load(page_load, results) -> str:
+    labels = {"baseline": "`HEAD` (abc1234)", "working tree": "working tree"}
+    weights = {(v, n): 1_500_000 for v in ("baseline", "working tree") for n in ("site page", "dashboard")}
+    return page_load.report(
+        results, labels, weights, "today", 5, {"width": 1280, "height": 900}, "a machine", "python benchmarks/page_load.py"
+    )
+
+
+def test_page_load_targets_met_when_the_numbers_meet_them(page_load):
+    results = page_results(
+        new_tables=[300.0, 900.0, 500.0, 450.0, 700.0],  # sorted 300 450 500 700 900: median 500 ms = 0.50 s, at most 0.5 s
+        new_plotly=[None, 950.0, 600.0, None, 800.0],  # each after its own table, or never
+        new_charts=[1600.0, 1000.0, 1400.0, 1500.0, 1200.0],  # median 1400 ms
+    )
+    text = render_page_load(page_load, results)
+    assert (
+        "interactive in at most 0.5 s at 4× CPU: **Met**: the working tree's median is 0.50 s (baseline 5.00 s; load average (1 min) 1.5–1.9)"
+        in text
+    )
+    assert "first chart drawn in at most 1.5 s at 4× CPU: **Met**: the working tree's median is 1.40 s (baseline 4.00 s" in text
+    # 5 loads at each of the two CPU rates; the baseline requests plotly.js at 40 ms, before its table at 5 s, every time
+    assert (
+        "before the table is interactive: **Met**: in the working tree plotly.js was requested after the table was interactive, or not at all, in 10 of 10 loads"
+        in text
+    )
+    assert "in the baseline in 0 of 10." in text
+    assert "requested in 3 of 5 loads" in text  # the site page's plotly.js column says it was not always requested
+    assert "| dashboard | working tree | 4× | 0.10 s | no table | not requested | 1.40 s |" in text
+
+
+def test_page_load_targets_not_met_when_a_number_misses(page_load):
+    results = page_results(
+        new_tables=[505.0, 505.0, 505.0, 300.0, 300.0],  # median 505 ms, printed 0.51 s: above 0.5 s
+        new_plotly=[None, None, None, 250.0, None],  # one load asks for plotly.js at 250 ms, before its table at 300
+        new_charts=[1000.0, 1000.0, None, 1000.0, 1000.0],  # one load never drew a chart: no honest median
+    )
+    text = render_page_load(page_load, results)
+    assert "interactive in at most 0.5 s at 4× CPU: **Not met**: the working tree's median is 0.51 s" in text
+    assert "first chart drawn in at most 1.5 s at 4× CPU: **Not met**: the working tree's median is — (not reached in every load)" in text
+    assert (
+        "before the table is interactive: **Not met**: in the working tree plotly.js was requested after the table was interactive, or not at all, in 8 of 10 loads"
+        in text
+    )
+
+
+def test_a_table_never_wired_is_not_met_whatever_plotly_did(page_load):
+    results = page_results(new_tables=[None] * 5, new_plotly=[None] * 5, new_charts=[1000.0] * 5)
+    text = render_page_load(page_load, results)
+    assert "interactive in at most 0.5 s at 4× CPU: **Not met**: the working tree's median is — (not reached in every load)" in text
+    assert "or not at all, in 0 of 10 loads" in text
+
+
+def test_page_load_section_replaces_the_old_one_and_keeps_the_rest(page_load, tmp_path):
+    output = tmp_path / "BENCHMARKS.md"
+    output.write_text(
+        "# Benchmarks\n\n## 4. Validate\n\nfour\n\n## 5. Time to interactive\n\nold numbers\n\n"
+        "<!-- install-size:start -->\n## Install size\n<!-- install-size:end -->\n",
+        encoding="utf-8",
+    )
+    first = f"{page_load.START}\n## 5. Page load\n\nnew numbers\n{page_load.END}\n"
+    page_load.write_section(first, output)
+    text = output.read_text(encoding="utf-8")
+    assert "old numbers" not in text and "new numbers" in text
+    assert text.index("four") < text.index("new numbers") < text.index("## Install size")
+    page_load.write_section(first.replace("new numbers", "newer numbers"), output)  # a second run: between the markers
+    text = output.read_text(encoding="utf-8")
+    assert "newer numbers" in text and "new numbers\n" not in text
+    assert text.count(page_load.START) == 1 and text.count("## Install size") == 1
+
+
+def test_a_busy_machine_is_said_to_be_busy_beside_the_page_loads(page_load, monkeypatch):
+    monkeypatch.setattr(page_load.os, "cpu_count", lambda: 2)
+    results = page_results(new_tables=[300.0] * 5, new_plotly=[None] * 5, new_charts=[1000.0] * 5)
+    assert "the machine was not oversubscribed" in render_page_load(page_load, results)  # load averages 1.0 to 1.9
+    results["dashboard", "baseline", 4][0]["loadavg"] = 6.5  # above 2 cores
+    assert "ranged from 1.0 to 6.5 on 2 cores: other work was running" in render_page_load(page_load, results)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -60,15 +61,69 @@ def test_version_banner_is_read_or_refused():
         figures.plotly_js_version("var x")
 
 
-def test_cdn_links_the_plotly_js_that_plotly_bundles(tmp_path):
+def _plotly_config(text: str) -> dict:
+    """The #aidstats-plotly element charts.js reads: where to load plotly.js from, and its integrity hash."""
+    (found,) = re.findall(r'<script id="aidstats-plotly" type="application/json">(.*?)</script>', text)
+    return json.loads(found)
+
+
+def test_cdn_links_the_same_partial_bundle_with_its_integrity_hash(tmp_path):
     # Issue 12: --cdn linked plotly-7.1.0.min.js, the Python package's version, a file the CDN does not have.
-    from plotly.offline import get_plotlyjs_version
+    # Issue 19: it then linked the full bundle (4.8 MB) instead of the cartesian one the offline file embeds, with no hash.
+    import base64
+    import hashlib
 
     path = tmp_path / "small.html"
     assert run_cli("dashboard", "-o", str(path), "--cdn").exit_code == 0
     text = path.read_text(encoding="utf-8")
-    assert re.findall(r'<script src="([^"]+)"', text) == [f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"]
+    banner = figures.BUNDLE.read_text(encoding="utf-8")[:200]
+    version = re.search(r"plotly\.js \(cartesian - minified\) v(\S+)", banner).group(1)
+    digest = base64.b64encode(hashlib.sha384(figures.BUNDLE.read_bytes()).digest()).decode()
+    assert _plotly_config(text) == {"src": f"https://cdn.plot.ly/plotly-cartesian-{version}.min.js", "integrity": f"sha384-{digest}"}
+    assert "<script src=" not in text  # charts.js loads it (crossorigin="anonymous", so the browser checks the hash)
     assert path.stat().st_size < 500_000 and "Permission is hereby granted" not in text
+    assert _plotly_config(dashboard.render()) == {"src": None, "integrity": None}  # offline: plotly.js is in the page
+
+
+def test_cdn_dashboard_offline_says_each_chart_could_not_load(tmp_path, page):
+    path = tmp_path / "small.html"
+    path.write_text(dashboard.render(cdn=True), encoding="utf-8")
+    page.goto(path.as_uri())
+    failed = page.locator("figure.chart .chart-failed")
+    failed.first.wait_for(timeout=30_000)
+    page.wait_for_function(f"document.querySelectorAll('figure.chart .chart-failed').length === {len(CHARTS)}", timeout=30_000)
+    for text in failed.all_inner_texts():
+        assert "could not be drawn" in text and "did not load" in text
+    assert page.locator("figure.chart .js-plotly-plot").count() == 0
+    assert not [e for e in page.errors if "Plotly is not defined" in e], page.errors
+    assert page.network == [figures.plotly_cdn_url()]  # the one request, refused
+
+
+def test_the_first_chart_is_drawn_before_the_rest_of_the_page_is_read(dashboard_file):
+    # The page in reading order: the charts, then the scripts that draw them (plotly.js in the page), then the rest.
+    text = dashboard_file.read_text(encoding="utf-8")
+    first = text.index(f'data-chart="{next(iter(CHARTS))}"')
+    last = max(text.index(f'data-chart="{name}"') for name in CHARTS)
+    library = text.index(figures.BUNDLE.read_text(encoding="utf-8")[-2000:])
+    charts_js = text.index("aidstats charts: draws each chart")
+    assert first < last < library < charts_js < text.index('id="download"') < text.index('id="caveats"')
+
+
+def test_the_dashboard_links_the_website_the_documentation_and_the_archive(dashboard_file):
+    from aidstats import metadata
+    from aidstats.web.jsonld import SITE_URL
+    from aidstats.web.site import TABLE_CHARTS
+
+    text = dashboard_file.read_text(encoding="utf-8")
+    version = aidstats.__version__
+    assert f'<a href="{metadata.RELEASE_URL.format(version=version)}">aidstats-data-{version}.zip</a>' in text
+    assert f'<a href="{SITE_URL}">Website</a>' in text and f'<a href="{SITE_URL}docs/">Documentation</a>' in text
+    descriptor = json.loads((Path(__file__).resolve().parents[1] / "datapackage.json").read_text(encoding="utf-8"))
+    titles = {r["name"]: r["title"] for r in descriptor["resources"]}
+    for table, names in TABLE_CHARTS.items():
+        # A heading per table, its page on the website, and its charts under it, in order.
+        heading = text.index(f">{titles[table]}</h2>")
+        assert text.index(f'<a href="{SITE_URL}{table}.html">', heading) < min(text.index(f'data-chart="{n}"') for n in names)
 
 
 def test_every_chart_renders_offline_with_the_partial_bundle(dashboard_file, page):
@@ -86,6 +141,7 @@ def test_every_chart_renders_offline_with_the_partial_bundle(dashboard_file, pag
         assert chart.locator("g.trace.bars path, g.hm image").count() >= 1, name  # bars or heatmap cells drawn
     assert page.locator("#chart-railway_losses g.trace.bars path").count() == len(aidstats.load("railway_damage"))
     assert page.locator("#caveats li").count() == len(aidstats.load("caveats"))
+    assert page.evaluate("performance.getEntriesByName('aidstats-first-chart', 'mark').length") == 1
     figures_ = page.locator("figure.chart")
     assert figures_.evaluate_all("fs => fs.map(f => f.id)") == list(CHARTS)
     assert figures_.locator("figcaption").all_inner_texts() == [caption(name) for name in CHARTS]
@@ -201,3 +257,42 @@ def test_the_wheel_carries_the_bundle_its_licence_and_the_dashboard_template(whe
         "aidstats/web/assets/vendor/LICENSE-plotly.js.txt",
         "aidstats/web/assets/templates/dashboard_page.html",  # .gitignore's "dashboard.html" would leave a template of that name out
     } <= names
+
+
+def test_no_serious_or_critical_accessibility_violation_drawn_or_not(dashboard_file, tmp_path, page):
+    from test_site_a11y import violations
+
+    page.goto(dashboard_file.as_uri())
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
+    assert violations(page) == []
+    # --cdn offline: every chart replaced by its sentence and its numbers.
+    path = tmp_path / "small.html"
+    path.write_text(dashboard.render(cdn=True), encoding="utf-8")
+    page.goto(path.as_uri())
+    page.wait_for_function(f"document.querySelectorAll('figure.chart .chart-failed').length === {len(CHARTS)}", timeout=30_000)
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("tampered", [False, True])
+def test_the_browser_runs_the_cdn_file_only_if_it_matches_the_hash(tmp_path, page, tampered):
+    # The CDN answered by the test: with the vendored file, the charts are drawn; with one byte changed, the
+    # browser refuses it (Subresource Integrity) and every chart says it could not be drawn.
+    body = figures.BUNDLE.read_bytes() + (b" " if tampered else b"")
+    url = figures.plotly_cdn_url()
+
+    def cdn(route):
+        route.fulfill(status=200, body=body, headers={"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"})
+
+    path = tmp_path / "small.html"
+    path.write_text(dashboard.render(cdn=True), encoding="utf-8")
+    page.route(url, cdn)
+    try:
+        page.goto(path.as_uri())
+        if tampered:
+            page.wait_for_function(f"document.querySelectorAll('figure.chart .chart-failed').length === {len(CHARTS)}", timeout=30_000)
+            assert any("integrity" in e for e in page.errors), page.errors
+        else:
+            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
+            assert page.evaluate("Plotly.version") == figures.plotly_js_version() and page.errors == []
+    finally:
+        page.unroute(url, cdn)

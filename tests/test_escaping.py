@@ -194,8 +194,10 @@ SITE_PAGES = ["index", "caveats", "sources", "commodity_classes", "sitc_division
 def _open(page, path: Path) -> None:
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
-    if page.locator(".js-plotly-plot").count():
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=30_000)
+    # charts.js draws the charts after the table works (plotly.js is loaded then): wait for every one.
+    charts = page.locator("[data-chart]").count()
+    if charts:
+        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=30_000)
 
 
 def _assert_harmless(page) -> None:
@@ -242,23 +244,32 @@ def _trace(page, chart: str, name_part: str) -> int:
     )
 
 
+def _squeezed(text: str) -> str:
+    """Text without its spaces: plotly writes each line of a wrapped label or hover as an element of its own."""
+    return "".join(text.split())
+
+
 def _legend_and_hover_show_text_as_typed(page) -> None:
-    # Legend of the bar chart and the columns of the heatmap: "6 " and the title, as typed.
-    assert f"{SECTION} {HOSTILE}" in _plotly_texts(page, "#chart-aid_by_donor .legendtext")
-    assert f"{SECTION} {HOSTILE}" in _plotly_texts(page, "#chart-donor_composition .xtick text")
-    # The donor's name in the bar chart's hover (plotly skips axis labels that would overlap) and on the heatmap's rows.
+    section = _squeezed(f"{SECTION} {HOSTILE}")
+    # The legends of both aid charts: "6 " and the title, as typed.
+    for chart in ("chart-aid_by_donor", "chart-donor_composition"):
+        assert section in [_squeezed(t) for t in _plotly_texts(page, f"#{chart} .legendtext")], chart
+    # The donor's name on both charts' rows (every row is labelled) and in the bar chart's hover.
+    for chart in ("chart-aid_by_donor", "chart-donor_composition"):
+        assert _squeezed(DONOR) in [_squeezed(t) for t in _plotly_texts(page, f"#{chart} .ytick text")], chart
     bulgaria = page.evaluate(
         """() => document.getElementById('chart-aid_by_donor').data.flatMap((t, curve) =>
-            Array.from(t.x).map((x, point) => ({curveNumber: curve, pointNumber: point, x}))).find(p => p.x.startsWith('Bulgaria'))"""
+            Array.from(t.y).map((y, point) => ({curveNumber: curve, pointNumber: point, y}))).find(p => p.y.startsWith('Bulgaria'))"""
     )
-    assert DONOR in _hover_text(page, "chart-aid_by_donor", [bulgaria])
-    assert DONOR in _plotly_texts(page, "#chart-donor_composition .ytick text")
+    assert _squeezed(DONOR) in _squeezed(_hover_text(page, "chart-aid_by_donor", [bulgaria]))
     bar = _hover_text(page, "chart-aid_by_donor", [{"curveNumber": _trace(page, "chart-aid_by_donor", "7*7"), "pointNumber": 0}])
-    assert f"{SECTION} {HOSTILE}" in bar
-    # The heatmap's column of section 6 (its data, not its tick labels, which plotly thins out when they would overlap).
-    column = page.evaluate(f"document.getElementById('chart-donor_composition').data[0].x.findIndex(x => x.startsWith('{SECTION} '))")
-    cell = _hover_text(page, "chart-donor_composition", {"xval": column, "yval": 0})
-    assert f"{SECTION} {HOSTILE}" in cell
+    assert section in _squeezed(bar)
+    # A part of the composition's stacked bars in section 6 (its trace's name is wrapped over lines).
+    curve = page.evaluate(
+        f"document.getElementById('chart-donor_composition').data.findIndex(t => t.name.replace(/<br>/g, ' ').startsWith('{SECTION} '))"
+    )
+    part = _hover_text(page, "chart-donor_composition", [{"curveNumber": curve, "pointNumber": 0}])
+    assert section in _squeezed(part)
     # Plotly reads <b> as bold: had the text not been escaped, a bold tspan would hold just "bold".
     bold = page.locator(".js-plotly-plot text tspan[style*='font-weight:bold']").evaluate_all("ts => ts.map(t => t.textContent)")
     assert "bold" not in bold

@@ -50,9 +50,10 @@ def test_every_page_loads_offline_without_errors(site, page, name):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto((site / f"{name}.html").as_uri())
     page.wait_for_load_state("load")
-    charts = page.locator(".js-plotly-plot")
-    if charts.count():
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=30_000)
+    # charts.js draws the charts after the table works (plotly.js is loaded then): wait for every one.
+    charts = page.locator("[data-chart]").count()
+    if charts:
+        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=30_000)
     if name != "index":
         rows = page.locator("table.data tbody tr")
         assert rows.count() == len(aidstats.load(name))

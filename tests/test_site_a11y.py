@@ -36,3 +36,19 @@ def test_no_violation_with_the_source_panel_open_and_a_facet_unfolded(built_site
     page.locator("#provenance-panel button.cite-row").click()
     assert page.locator("#provenance-panel").is_visible()
     assert violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment", "dropdown"),
+    [
+        ("aid_deliveries", "#row-18", "details.ranges"),  # the panel listing a caveat, the number ranges unfolded
+        ("caveats", "#row-locomotives_double_count", "details[data-facet=table]"),  # row keys as links
+        ("sources", "#row-fn31", "details[data-facet=kind]"),  # an Ibid. linking its full citation
+    ],
+)
+def test_no_violation_with_links_in_cells_the_panel_open_and_a_list_unfolded(built_site, page, name, fragment, dropdown):
+    page.goto((built_site / f"{name}.html").as_uri() + fragment)
+    page.wait_for_load_state("load")
+    page.locator(f"{dropdown} summary").click()
+    assert page.locator("#provenance-panel").is_visible()
+    assert violations(page) == []

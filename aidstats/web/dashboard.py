@@ -1,12 +1,15 @@
-"""One self-contained HTML page with every chart, the citation and the caveats.
+"""One self-contained HTML page with every chart, the citation, the downloads and the caveats.
 
 It is a page of the site (:mod:`aidstats.web.site`): the same frame (``base.html``), the same
 macros for charts and caveats, the same chart figures (:func:`aidstats.web.figures.chart_script`)
-drawn by the same ``site.js`` — only written into the page instead of linked, so the file
-works offline.  plotly.js (the partial bundle shipped in ``aidstats/web/assets/vendor``, with
-its licence) is embedded once; ``cdn=True`` links the plotly.js the installed plotly bundles
-from the plotly CDN instead, for a small file that needs the network.  Autoescaping is on, so
-text from the data is shown as text, never as markup; each caveat's evidence is shown with its
+drawn by the same ``charts.js`` — only written into the page instead of linked, so the file
+works offline.  The charts come first, grouped under the table each draws, with plotly.js (the
+partial bundle shipped in ``aidstats/web/assets/vendor``, with its licence) and ``charts.js``
+written right after them, so the first chart is drawn before the browser reads the caveats.
+``cdn=True`` leaves plotly.js out: ``charts.js`` loads the same partial bundle, at the same
+version, from the plotly CDN, with its Subresource Integrity hash (computed from the shipped
+file), and if it cannot (offline) each chart says so in words.  Autoescaping is on, so text
+from the data is shown as text, never as markup; each caveat's evidence is shown with its
 footnote marks and footnotes rendered.
 """
 
@@ -15,12 +18,31 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from aidstats.loader import descriptor, load
+from aidstats import metadata
+from aidstats.loader import descriptor, list_tables, load
 from aidstats.package import check_output_file, write_text
-from aidstats.web.figures import BUNDLE, CHARTS, caption, chart_script, plotly_cdn_url, plotly_js, plotly_js_version
-from aidstats.web.site import render_template
+from aidstats.publish.release import archive_name
+from aidstats.web.figures import BUNDLE, CHARTS, chart_entry, chart_script, plotly_cdn_url, plotly_integrity, plotly_js, plotly_js_version
+from aidstats.web.jsonld import SITE_URL, dataset, script_text
+from aidstats.web.site import TABLE_CHARTS, render_template
 
 LICENSE = BUNDLE.parent / "LICENSE-plotly.js.txt"
+
+
+def _chart_groups(package: dict, root: Path | None) -> list[dict]:
+    """The charts under the table each draws (the tables' order in the package), each table linked on the website."""
+    titles = {r["name"]: r["title"] for r in package["resources"]}
+    tables = list_tables(root)
+    groups, placed = [], set()
+    for table in tables:
+        names = [name for name in TABLE_CHARTS.get(table, []) if name in CHARTS]
+        if names:
+            groups.append({"table": table, "title": titles[table], "href": f"{SITE_URL}{table}.html", "charts": names})
+            placed.update(names)
+    rest = [name for name in CHARTS if name not in placed]
+    if rest:
+        groups.append({"table": None, "title": "Other charts", "href": None, "charts": rest})
+    return groups
 
 
 def render(cdn: bool = False, root: Path | None = None) -> str:
@@ -29,7 +51,7 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
     Parameters
     ----------
     cdn
-        Link plotly.js from the plotly CDN instead of embedding it.
+        Load plotly.js from the plotly CDN (the same partial bundle, with its integrity hash) instead of embedding it.
     root
         The package folder the charts, captions, caveats, version and
         citation come from; by default the bundled package.
@@ -38,24 +60,38 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
 
     package = descriptor(root)
     assets = resources.files("aidstats.web").joinpath("assets")
+    groups = _chart_groups(package, root)
+    entries = {name: chart_entry(name, root) for name in CHARTS}  # name, title (the chart's heading) and caption
     # aidstats' own files, and chart scripts whose JSON escapes "</" and "<!--": safe to write into the page.
     inline = {
         "css": Markup(assets.joinpath("site.css").read_text(encoding="utf-8")),
         "site_js": Markup(assets.joinpath("site.js").read_text(encoding="utf-8")),
-        "charts": Markup("".join(chart_script(name, root) for name in CHARTS)),
-        "plotly_cdn": plotly_cdn_url() if cdn else None,
+        "charts_js": Markup(assets.joinpath("charts.js").read_text(encoding="utf-8")),
+        "charts": Markup("".join(chart_script(name, root) for group in groups for name in group["charts"])),
+        # charts.js reads where to load plotly.js from; null: it is in the page already.
+        "plotly": {"src": plotly_cdn_url(), "integrity": plotly_integrity()} if cdn else {"src": None, "integrity": None},
         "plotly_version": plotly_js_version(),
         "plotly_license": LICENSE.read_text(encoding="utf-8"),
         "plotly_js": None if cdn else Markup(plotly_js()),
     }
+    version = package["version"]
     return render_template(
         "dashboard_page.html",
         title=package["title"],
         package=package,
         tables=[],
         inline=inline,
-        chart_list=[{"name": name, "caption": caption(name, root)} for name in CHARTS],
+        chart_groups=[{**g, "charts": [entries[n] for n in g["charts"]]} for g in groups],
+        chart_list=list(entries.values()),
         caveat_list=load("caveats", root).to_dict("records"),
+        links={
+            "site": SITE_URL,
+            "docs": f"{SITE_URL}docs/",
+            "archive": metadata.RELEASE_URL.format(version=version),
+            "archive_name": archive_name(version),
+        },
+        # A file that may be opened from anywhere: its downloads are named where each release publishes them.
+        jsonld=script_text(dataset(package, root, site=False)),
     )
 
 

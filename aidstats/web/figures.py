@@ -16,7 +16,14 @@ Each chart reads the bundled package, or the package folder (or URL) given
 as ``source``.
 
 The pages draw the charts with plotly.js's partial "cartesian" bundle,
-shipped in ``aidstats/web/assets/vendor`` (see :func:`plotly_js`).
+shipped in ``aidstats/web/assets/vendor`` (see :func:`plotly_js`), through
+``assets/charts.js``.  Every chart is a bar chart whose categories (assets,
+minerals, donors) are on the y axis, where a long name wraps instead of
+being skipped or cut, with its legend below the plot; :func:`chart_script`
+ships with each figure the overrides a page applies (its title is the
+page's heading) and those for a container narrower than
+:data:`NARROW_WIDTH` (a phone), and the numbers it shows as a table, for
+the chart/table toggle and the CSV download.
 """
 
 from __future__ import annotations
@@ -36,9 +43,16 @@ from aidstats.loader import list_tables, load, package_root, resource
 from aidstats.publish.cite import location
 from aidstats.publish.tables import unit_symbols
 from aidstats.summaries import per_donor, plan_fulfilment
-from aidstats.text.numbers import DIGITS, format_number, format_value
+from aidstats.text.numbers import DIGITS, format_number, format_value, heading
 
 TEMPLATE = "plotly_white"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+# Below this width (CSS pixels) of its container, charts.js lays a chart out for a phone (layout.meta["narrow"]).
+NARROW_WIDTH = 600
+# A hover line holds at most this many characters (about 250 px at 12 px), so a tapped bar's hover fits on a phone's screen.
+HOVER_WIDTH = 36
+# The SITC sections' colours, the same in every chart (Paul Tol's colour-blind-safe qualitative palette, as plotly ships it).
+SECTION_COLORS = px.colors.qualitative.Safe
 BUNDLE = Path(__file__).resolve().parent / "assets" / "vendor" / "plotly-cartesian.min.js"
 
 
@@ -86,10 +100,15 @@ def _table_source(frame: pd.DataFrame, source) -> str:
     return "; ".join(labels[s] for s in frame["source_id"].dropna().unique())
 
 
-def _wrap(text: str, width: int = 90) -> str:
+def _wrap(text: str, width: int = HOVER_WIDTH) -> str:
+    """``text`` in lines of at most ``width`` characters (a longer word has a line of its own), joined by plotly's ``<br>``.
+
+    >>> _wrap("electrical lines, stations and substations", 18)
+    'electrical lines,<br>stations and<br>substations'
+    """
     words, lines, line = str(text).split(), [], ""
     for word in words:
-        if len(line) + len(word) > width:
+        if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = ""
         line = f"{line} {word}".strip()
@@ -119,6 +138,83 @@ def _percent(fraction: float) -> str:
     return format_number(fraction * 100, DIGITS - 1) + "%"
 
 
+def _categories(fig: go.Figure) -> list[str]:
+    """The y axis's categories, in the order plotly places them (the axis's own order, else their first appearance)."""
+    order = fig.layout.yaxis.categoryarray
+    return list(order) if order else list(dict.fromkeys(v for trace in fig.data for v in trace.y))
+
+
+def _lay_out(
+    fig: go.Figure, row: int, narrow_row: int, top: int = 10, label_width: int = 16, narrow_xaxis: dict | None = None
+) -> go.Figure:
+    """Lay a bar chart out for any width, and record in ``layout.meta`` how a page changes it (see :func:`chart_script`).
+
+    Every category on the y axis is labelled (``tickmode`` "array": plotly would skip some when they crowd),
+    a long one wrapped; the legend is below the plot, across (plotly pushes the bottom margin to make room
+    for it); the figure is ``row`` pixels a category high, ``narrow_row`` on a phone, plus room for the
+    title, axis and legend.  ``top`` is the margin a page keeps above the plot (for an annotation there);
+    ``narrow_xaxis`` what else changes on the x axis of a phone's layout.
+    """
+    categories = _categories(fig)
+    wide_labels, narrow_labels = [_wrap(c, 44) for c in categories], [_wrap(c, label_width) for c in categories]
+    axis_title = fig.layout.xaxis.title.text or ""
+    # The figure's height leaves room for everything in it, however long the names in the data: each category's row
+    # (taller for a label wrapped over more lines), the axis, and the legend below: on a wide page its entries side by
+    # side, about four a line, on a phone one under the other (a legend name is wrapped over lines too).
+    legend = [(trace.name or "").count("<br>") + 1 for trace in fig.data if trace.showlegend is not False]
+    wide_legend = 30 + sum(18 * max(legend[i : i + 4]) + 8 for i in range(0, len(legend), 4))
+    narrow_legend = 30 + sum(15 * lines + 6 for lines in legend)
+
+    def rows(labels: list[str], least: int, line: int) -> int:
+        return sum(max(least, line * (label.count("<br>") + 1) + 8) for label in labels)
+
+    fig.update_layout(
+        font={"family": FONT, "size": 13},
+        title={"x": 0, "xanchor": "left", "font": {"size": 17}},
+        height=rows(wide_labels, row, 14) + 130 + wide_legend,
+        margin={"l": 10, "r": 24, "t": 60, "b": 10},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "title": {"side": "top"},
+            "traceorder": "normal",  # as the bars are stacked or grouped, top to bottom
+            "maxheight": 1,  # never a legend that scrolls: the figure's height leaves it room
+        },
+        hoverlabel={"align": "left", "font": {"size": 12}},
+        hovermode="closest",
+    )
+    fig.update_yaxes(automargin=True, tickmode="array", tickvals=categories, ticktext=wide_labels)
+    fig.update_xaxes(automargin=True)
+    fig.layout.meta = {
+        # On a page the title is the figure's heading (HTML, which wraps), and a reader scrolls past a chart rather than zooming it.
+        "page": {
+            "title": {"text": ""},
+            "margin": {"t": top},
+            "dragmode": False,
+            "xaxis": {"fixedrange": True},
+            "yaxis": {"fixedrange": True},
+        },
+        "narrow": {
+            "height": rows(narrow_labels, narrow_row, 14) + 140 + narrow_legend,
+            "font": {"size": 12},
+            "margin": {"l": 4, "r": 22},  # room for the last tick label, centred on the plot's right edge
+            "yaxis": {"ticktext": narrow_labels, "tickfont": {"size": 11}},
+            "xaxis": {"title": {"text": _wrap(axis_title, 30)}, **(narrow_xaxis or {})},
+            "legend": {"font": {"size": 11}},
+        },
+    }
+    return fig
+
+
+def _section_color(section) -> str:
+    """The colour of SITC section ``section`` (a digit) in every chart."""
+    return SECTION_COLORS[int(section) % len(SECTION_COLORS)]
+
+
 def railway_losses(source: str | Path | None = None) -> go.Figure:
     """Share of each railway asset lost over the period the table covers, grouped."""
     rail = load("railway_damage", source)
@@ -143,8 +239,8 @@ def railway_losses(source: str | Path | None = None) -> go.Figure:
     fig.update_traces(
         hovertemplate="<b>%{y}</b><br>lost %{customdata[0]} of %{customdata[1]} (%{customdata[2]})<br>share lost %{customdata[4]}<br>%{customdata[3]}<extra></extra>"
     )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    return fig
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], dtick=0.25)
+    return _lay_out(fig, row=26, narrow_row=30)
 
 
 def _destination(minerals: pd.DataFrame, source) -> str:
@@ -186,12 +282,12 @@ def plan_fulfilment_chart(source: str | Path | None = None) -> go.Figure:
     fig.update_traces(
         hovertemplate=(
             "<b>%{y}</b><br>%{customdata[5]} of plan<br>delivered %{customdata[0]}<br>"
-            "implied plan %{customdata[1]} (between %{customdata[2]} and %{customdata[3]})<br>%{customdata[4]}<extra></extra>"
+            "implied plan %{customdata[1]}<br>(between %{customdata[2]} and %{customdata[3]})<br>%{customdata[4]}<extra></extra>"
         )
     )
     # 100 is not a figure from the data: it is where deliveries equal the plan.
     fig.add_vline(x=100, line_dash="dash", line_color="black", annotation_text="plan met", annotation_position="top")
-    return fig
+    return _lay_out(fig, row=24, narrow_row=28, top=28)
 
 
 def _plan_year(minerals: pd.DataFrame) -> str:
@@ -211,66 +307,119 @@ def _years(aid: pd.DataFrame) -> str:
     return " and ".join(str(year) for year in sorted(aid["year"].dropna().unique()))
 
 
+def _donors(aid: pd.DataFrame) -> list[str]:
+    """Every donor of the deliveries, in the order the paper lists them, as plotly shows text."""
+    return [plain(donor) for donor in aid["donor"].astype(str).drop_duplicates()]
+
+
 def aid_by_donor(include_implausible: bool = False, source: str | Path | None = None) -> go.Figure:
-    """Tonnes delivered by each donor, by SITC section, on a log axis.
+    """Tonnes delivered by each donor, by SITC section, on a log axis: a bar per donor and section, the donors down the side.
 
     ``include_implausible`` (True or False) adds the lines flagged in
     ``implausible_reason``, as :func:`aidstats.per_donor` does; it is checked
-    before anything is read.
+    before anything is read.  A donor that sent nothing measured in tonnes keeps
+    its row, labelled, with a note that it has no bar.
     """
     include_implausible = flag(include_implausible, "include_implausible")
     aid = load("aid_deliveries", source)
+    totals = _aid_totals(aid, include_implausible, source)
+    totals["class"] = totals["class"].map(plain)
+    totals["donor"] = _plain_column(totals, "donor")
+    totals["source"] = _wrap(_table_source(aid, source))
+    totals["class_lines"] = totals["class"].map(_wrap)
+    totals["legend"] = totals["class"].map(lambda text: _wrap(text, 28))
+    donors = _donors(aid)
+    fig = px.bar(
+        totals,
+        x="tonnes",
+        y="donor",
+        color="legend",
+        orientation="h",
+        barmode="group",
+        log_x=True,
+        custom_data=["class_lines", "lines", "source", "tonnes_text"],
+        category_orders={"donor": donors},
+        color_discrete_map=dict(zip(totals["legend"], totals["sitc_section"].map(_section_color), strict=True)),
+        labels={"tonnes": "Tonnes (log scale)", "donor": "", "legend": "SITC (1950) section"},
+        title=f"Goods delivered to the DPRK in {_years(aid)}, tonnes by donor and commodity class",
+        template=TEMPLATE,
+    )
+    fig.update_traces(
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>%{customdata[3]} over %{customdata[1]} lines<br>%{customdata[2]}<extra></extra>"
+    )
+    # The paper's order top to bottom; every donor labelled, also one without a bar.
+    fig.update_yaxes(categoryorder="array", categoryarray=donors, autorange="reversed")
+    fig.update_xaxes(tickformat=",", dtick=1)  # 1, 10, 100, …: a log axis's labels that never crowd
+    fig.update_layout(bargap=0.12)
+    for donor in donors:
+        if donor not in set(totals["donor"]):
+            fig.add_annotation(
+                x=0, xref="paper", xanchor="left", y=donor, text="nothing measured in tonnes", showarrow=False, font={"color": "#555"}
+            )
+    # On a phone 1k, 10k, 100k: "10,000" and "100,000" side by side would be turned aslant.
+    return _lay_out(fig, row=72, narrow_row=66, narrow_xaxis={"tickformat": "~s"})
+
+
+def _aid_totals(aid: pd.DataFrame, include_implausible: bool, source) -> pd.DataFrame:
+    """Tonnes and commodity lines by donor and SITC section (what :func:`aid_by_donor` draws), each section with its title."""
     base = _fields("aid_deliveries", source)["quantity_base"]
     sections = _section_titles(source)
     totals = per_donor(aid, by="sitc_section", include_implausible=include_implausible).reset_index()
     totals = totals[totals["tonnes"] > 0].sort_values(["sitc_section", "donor_code"])
     section = totals["sitc_section"].astype(str)  # an enumeration (categorical); its title is looked up as text
-    totals["class"] = (section + " " + section.map(sections)).map(plain)
-    totals["donor"] = _plain_column(totals, "donor")
+    totals["sitc_section"] = section
+    totals["section_title"] = section.map(sections)
+    totals["class"] = section + " " + totals["section_title"]
     units = unit_symbols(source)
     totals["tonnes_text"] = [format_value(value, base, unit="t", symbols=units).text for value in totals["tonnes"]]
-    totals["source"] = _wrap(_table_source(aid, source))
-    fig = px.bar(
-        totals,
-        x="donor",
-        y="tonnes",
-        color="class",
-        barmode="group",
-        log_y=True,
-        custom_data=["class", "lines", "source", "tonnes_text"],
-        labels={"tonnes": "Tonnes (log scale)", "donor": "", "class": "SITC (1950) section"},
-        title=f"Goods delivered to the DPRK in {_years(aid)}, tonnes by donor and commodity class",
-        template=TEMPLATE,
-    )
-    fig.update_traces(
-        hovertemplate="<b>%{x}</b>, %{customdata[0]}<br>%{customdata[3]} over %{customdata[1]} lines<br>%{customdata[2]}<extra></extra>"
-    )
-    return fig
+    return totals
+
+
+def _composition(aid: pd.DataFrame, source) -> pd.DataFrame:
+    """Commodity lines by donor and SITC section (what :func:`donor_composition` draws), in the paper's order of donors."""
+    sections = _section_titles(source)
+    counts = aid.groupby(["donor", "donor_code", "sitc_section"], observed=True, sort=False).size().rename("lines").reset_index()
+    counts = counts[counts["lines"] > 0].astype({"donor": str, "donor_code": str, "sitc_section": str})
+    counts["section_title"] = counts["sitc_section"].map(sections)
+    order = {donor: i for i, donor in enumerate(aid["donor"].astype(str).drop_duplicates())}
+    return counts.sort_values(["donor", "sitc_section"], key=lambda c: c.map(order) if c.name == "donor" else c).reset_index(drop=True)
 
 
 def donor_composition(source: str | Path | None = None) -> go.Figure:
-    """How many commodity lines each donor sent in each SITC section."""
+    """How many commodity lines each donor sent in each SITC section: a bar per donor, stacked by section, each part numbered.
+
+    (A heatmap of donors by sections left its labels and numbers unreadable on a phone; a stacked bar
+    labels every donor down the side and every section in the legend below.)
+    """
     aid = load("aid_deliveries", source)
-    sections = _section_titles(source)
-    counts = aid.groupby(["donor", "sitc_section"], observed=True).size().unstack(fill_value=0)
-    counts.columns = [plain(f"{s} {sections[s]}") for s in counts.columns]
+    counts = _composition(aid, source)
     label = _wrap(_table_source(aid, source))
-    fig = go.Figure(
-        go.Heatmap(
-            z=counts.to_numpy(),
-            x=list(counts.columns),
-            y=[plain(donor) for donor in counts.index],
-            text=counts.to_numpy(),
-            texttemplate="%{text}",
+    donors = _donors(aid)
+    fig = go.Figure()
+    for section, rows in counts.groupby("sitc_section", sort=True):
+        name = plain(f"{section} {rows['section_title'].iloc[0]}")
+        fig.add_bar(
+            x=rows["lines"].tolist(),
+            y=[plain(donor) for donor in rows["donor"]],
+            orientation="h",
+            name=_wrap(name, 28),
+            marker_color=_section_color(section),
+            text=rows["lines"].tolist(),
+            textposition="inside",
+            insidetextanchor="middle",
             # The source goes in as data, not into the template, where a "%{…}" in it would be read as a placeholder.
-            customdata=[[label] * counts.shape[1]] * counts.shape[0],
-            colorscale="Blues",
-            hovertemplate="<b>%{y}</b>, %{x}<br>%{z} commodity lines<br>%{customdata}<extra></extra>",
-            colorbar={"title": "lines"},
+            customdata=[[_wrap(name), label]] * len(rows),
+            hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>%{x} commodity lines<br>%{customdata[1]}<extra></extra>",
         )
+    fig.update_layout(
+        title="Composition of each donor's deliveries: commodity lines by SITC (1950) section",
+        template=TEMPLATE,
+        barmode="stack",
+        legend_title_text="SITC (1950) section",
+        xaxis_title="Commodity lines",
     )
-    fig.update_layout(title="Composition of each donor's deliveries: commodity lines by SITC (1950) section", template=TEMPLATE)
-    return fig
+    fig.update_yaxes(categoryorder="array", categoryarray=donors, autorange="reversed")
+    return _lay_out(fig, row=34, narrow_row=34)
 
 
 def _railway_caption(source) -> str:
@@ -309,19 +458,94 @@ def _composition_caption(source) -> str:
     return "Number of commodity lines each donor sent in each class (quantities of different units are never added)."
 
 
+def _json_cell(value):
+    """A value of a chart's table as JSON holds it: a number as a number, a date as ISO text, missing as null."""
+    if not _present(value):
+        return None
+    if hasattr(value, "item"):  # a numpy number
+        value = value.item()
+    if isinstance(value, (bool, int, float)):
+        return value
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
+
+
+def _data_table(frame: pd.DataFrame, fields: list[dict], source) -> dict:
+    """The numbers a chart shows, as the chart ships them (see :func:`chart_script`): ``columns`` (the
+    package's names), ``headings`` (as the site heads them, with units), ``rows`` (the values as the
+    data holds them, for the CSV) and ``shown`` (each written by :mod:`aidstats.text.numbers`, for the table view)."""
+    symbols = unit_symbols(source)
+    columns = [field["name"] for field in fields]
+    return {
+        "columns": columns,
+        "headings": [heading(field, fields, symbols) for field in fields],
+        "rows": [[_json_cell(value) for value in row] for row in frame[columns].itertuples(index=False)],
+        "shown": [
+            [_shown(value, field) for value, field in zip(row, fields, strict=True)] for row in frame[columns].itertuples(index=False)
+        ],
+    }
+
+
+def _shown(value, field: dict) -> str:
+    """A value as the site's tables show it: a code of words joined by underscores as words (``track and structures``)."""
+    text = format_value(value, field).text
+    return text.replace("_", " ") if text in field.get("constraints", {}).get("enum", []) else text
+
+
+def _railway_table(source) -> dict:
+    fields = _fields("railway_damage", source)
+    return _data_table(
+        load("railway_damage", source), [fields[c] for c in ("asset", "asset_group", "lost", "prewar_total", "unit", "share_lost")], source
+    )
+
+
+def _plan_table(source) -> dict:
+    fields = _fields("mineral_exports", source)
+    columns = [fields[c] for c in ("commodity", "delivered_t", "percent_of_plan", "plan_t", "plan_t_low", "plan_t_high")]
+    status = {"name": "status", "type": "string", "title": "Against the plan"}
+    return _data_table(plan_fulfilment(load("mineral_exports", source)), [*columns, status], source)
+
+
+# The columns a chart adds to the package's (sums and counts), described as a Table Schema field is.
+LINES = {"name": "lines", "type": "integer", "title": "Commodity lines"}
+TONNES = {"name": "tonnes", "type": "number", "title": "Tonnes", "unit": "t"}
+
+
+def _aid_columns(source) -> list[dict]:
+    fields = _fields("aid_deliveries", source)
+    return [fields["donor"], fields["donor_code"], fields["sitc_section"], _fields("sitc_divisions", source)["section_title"], LINES]
+
+
+def _aid_table(source) -> dict:
+    aid = load("aid_deliveries", source)
+    order = {donor: i for i, donor in enumerate(aid["donor"].astype(str).drop_duplicates())}
+    totals = _aid_totals(aid, False, source).astype({"donor": str, "donor_code": str})
+    totals = totals.sort_values(["donor", "sitc_section"], key=lambda c: c.map(order) if c.name == "donor" else c)
+    return _data_table(totals, [*_aid_columns(source), TONNES], source)
+
+
+def _composition_table(source) -> dict:
+    return _data_table(_composition(load("aid_deliveries", source), source), _aid_columns(source), source)
+
+
 class Chart(NamedTuple):
-    """A chart: ``make(source=…)`` draws it, ``caption(source)`` says what it shows, both from the package in ``source``."""
+    """A chart: ``make(source=…)`` draws it, ``caption(source)`` says what it shows and ``table(source)`` gives
+    the numbers it shows (:func:`_data_table`), all from the package in ``source``."""
 
     make: object
     caption: object
+    table: object
 
 
 CHARTS = {
-    "railway_losses": Chart(railway_losses, _railway_caption),
-    "plan_fulfilment": Chart(plan_fulfilment_chart, _plan_caption),
-    "aid_by_donor": Chart(aid_by_donor, _aid_caption),
-    "donor_composition": Chart(donor_composition, _composition_caption),
+    "railway_losses": Chart(railway_losses, _railway_caption, _railway_table),
+    "plan_fulfilment": Chart(plan_fulfilment_chart, _plan_caption, _plan_table),
+    "aid_by_donor": Chart(aid_by_donor, _aid_caption, _aid_table),
+    "donor_composition": Chart(donor_composition, _composition_caption, _composition_table),
 }
+
+# How a page draws every chart: it resizes with its container, and has no plotly toolbar (charts.js puts
+# the downloads and the table under the chart).
+CONFIG = {"responsive": True, "displayModeBar": False}
 
 
 def caption(name: str, source: str | Path | None = None) -> str:
@@ -329,19 +553,40 @@ def caption(name: str, source: str | Path | None = None) -> str:
     return CHARTS[name].caption(source)
 
 
-def chart_script(name: str, source: str | Path | None = None) -> str:
-    """The one way a chart reaches a page: a script that files the figure of chart ``name`` under
-    ``window.aidstatsCharts[name]``, for ``site.js`` to draw into ``<div data-chart="name">``.
+def chart_entry(name: str, source: str | Path | None = None) -> dict:
+    """What a page says of chart ``name`` around its plot: its ``name``, ``title`` (the page's heading
+    of the chart, as text, not plotly's markup) and ``caption``."""
+    title = CHARTS[name].make(source=source).layout.title.text
+    return {"name": name, "title": html.unescape(title), "caption": caption(name, source)}
 
-    The site ships it as ``assets/chart-<name>.js``; the dashboard writes it into the page.
-    The figure is plotly's JSON, written compactly with its keys sorted (so a build is
-    byte-identical), with ``</`` and ``<!--`` escaped, so no text in it can end the script or open a
-    comment when it is written into a page; data text in labels and hovers was made plain by the chart function.
+
+def chart_script(name: str, source: str | Path | None = None) -> str:
+    """The one way a chart reaches a page: a script that files chart ``name`` under
+    ``window.aidstatsCharts[name]``, for ``charts.js`` to draw into ``<div data-chart="name">``.
+
+    The site ships it as ``assets/chart-<name>.js``; the dashboard writes it into the page.  It
+    holds ``data`` and ``layout`` (plotly's figure, as a notebook or a downloaded image shows
+    it), ``config``, ``title`` (as text), ``page`` and ``narrow`` (what a page changes in the
+    layout, and what it changes besides when the chart's container is narrower than
+    :data:`NARROW_WIDTH`; see :func:`_lay_out`) and ``table`` (the numbers it shows,
+    :func:`_data_table`), all from the package.  The JSON is written compactly with its keys
+    sorted (so a build is byte-identical), with ``</`` and ``<!--`` escaped, so no text in it can
+    end the script or open a comment when it is written into a page; data text in labels and
+    hovers was made plain by the chart function.
     """
     import json
 
     figure = json.loads(CHARTS[name].make(source=source).to_json())
-    text = json.dumps(figure, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    meta = figure["layout"].pop("meta", None) or {}
+    chart = {
+        **figure,
+        "config": CONFIG,
+        "title": html.unescape(figure["layout"].get("title", {}).get("text", "")),
+        "page": meta.get("page", {}),
+        "narrow": meta.get("narrow", {}),
+        "table": CHARTS[name].table(source),
+    }
+    text = json.dumps(chart, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     # Inline in the dashboard, only "</" (which would end the script) and "<!--" (which would open an
     # HTML comment in it) could break out; both are written as JavaScript escapes of the same text.
     text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
@@ -380,7 +625,29 @@ def plotly_js() -> str:
 
 
 def plotly_cdn_url() -> str:
-    """The plotly CDN address of the plotly.js the installed plotly bundles (not the Python package's version)."""
+    """The plotly CDN address of the plotly.js the pages embed: the same partial (cartesian) bundle at the same version.
+
+    The CDN names a partial bundle ``plotly-<bundle>-<version>.min.js``; the version is read from the
+    shipped bundle's banner (:func:`plotly_js_version`).  Should the installed plotly want another
+    version (see :func:`plotly_js`), the full bundle of the version it wants, as embedded then.
+    """
     from plotly.offline import get_plotlyjs_version
 
-    return f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"
+    wanted, shipped = get_plotlyjs_version(), plotly_js_version()
+    if wanted != shipped:
+        return f"https://cdn.plot.ly/plotly-{wanted}.min.js"
+    return f"https://cdn.plot.ly/plotly-cartesian-{shipped}.min.js"
+
+
+def plotly_integrity() -> str:
+    """The Subresource Integrity value of :func:`plotly_cdn_url`'s file: ``sha384-`` and the base64 of the SHA-384 of
+    the file the pages embed (the shipped bundle, or plotly's own as :func:`plotly_js` falls back to), so a browser
+    runs the CDN's file only if it is byte for byte that one."""
+    import base64
+    import hashlib
+
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    # The file's bytes as shipped (read as text, a "\r\n" would come back as "\n" and the hash would differ).
+    data = BUNDLE.read_bytes() if get_plotlyjs_version() == plotly_js_version() else get_plotlyjs().encode("utf-8")
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")

@@ -30,6 +30,7 @@ from urllib.parse import quote as percent_encode
 import pandas as pd
 
 from aidstats.loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
+from aidstats.publish.archive_readme import REPOSITORY
 from aidstats.publish.cite import location, source_line
 from aidstats.publish.release import build_archive
 from aidstats.publish.tables import unit_symbols
@@ -151,13 +152,14 @@ def _write_provenance(out: Path, passages: dict[str, str], sources: dict) -> Non
 
 
 def _charts(names: list[str], root: Path) -> list[dict]:
-    from aidstats.web.figures import caption
+    """Each chart's name, title (the page's heading of it) and caption (:func:`aidstats.web.figures.chart_entry`)."""
+    from aidstats.web.figures import chart_entry
 
-    return [{"name": name, "caption": caption(name, root)} for name in names]
+    return [chart_entry(name, root) for name in names]
 
 
 def _write_charts(out: Path, root: Path) -> None:
-    """Each chart's figure once, as ``assets/chart-<name>.js``, for every page that shows it (site.js draws it)."""
+    """Each chart's figure once, as ``assets/chart-<name>.js``, for every page that shows it (charts.js draws it)."""
     from aidstats.web.figures import CHARTS, chart_script
 
     for name in CHARTS:
@@ -179,28 +181,57 @@ def row_id(values: list) -> str:
     return "row-" + ",".join(percent_encode(text, safe="-_.!~*'()") for text in texts)
 
 
-def _cell(value, field: dict) -> dict:
+def _cell(value, field: dict, link: dict | None = None) -> dict:
     """What a table cell shows: ``text`` (or ``html``, for the paper's text with footnote markup), and ``full`` when ``text`` was rounded.
 
     A number sorts by ``full`` or ``text`` read as a number (site.js drops the
-    thousands separators), so no second copy of each value is written.
+    thousands separators), so no second copy of each value is written.  ``link``
+    (from :func:`_links`) makes the value a link (``href``, or ``parts`` for a
+    list of row keys) and gives a code its ``label`` ("SUN — USSR").  An enumerated code made of words joined by
+    underscores reads as words (``track and structures``); its raw value is then
+    kept as ``value`` (what the facets and the row's key compare) and ``search``
+    holds what the filter matches besides the text shown (the raw value, the
+    number without separators).
     """
     from aidstats.text.passages import has_markup, to_html
 
     shown = format_value(value, field)
-    return {
+    link = link or {}
+    cell = {
         "text": shown.text,
         "html": to_html(shown.text) if field["type"] == "string" and has_markup(shown.text) else None,
         "full": shown.full if shown.rounded else None,
         "number": field["type"] in NUMERIC and not _missing(value),
         "clamp": len(shown.text) > CLAMP,
+        "value": None,
+        "label": link.get("label"),
+        "href": link.get("href"),
+        "parts": link.get("parts"),
     }
+    search = []  # not a link's title: the goods list's title names every donor, so "Poland" would find every row
+    if cell["number"]:
+        search += [text.replace(",", "") for text in {shown.text, shown.full} if "," in text]
+    elif isinstance(value, str) and "_" in value and value in field.get("constraints", {}).get("enum", []) and not cell["href"]:
+        cell["text"], cell["value"] = value.replace("_", " "), value
+        search.append(value)
+    cell["search"] = " ".join(dict.fromkeys(s for s in search if s))
+    return cell
 
 
 # A text column whose longest value is longer than this wraps in a wide cell rather than stretching one line.
 LONG_TEXT = 40
 # A text column whose values are all this short never wraps ("44-45" stays whole).
 SHORT_TEXT = 12
+# The columns a phone leaves out until the reader asks for them (site.css says why), so that the values a reader
+# looks up are in the first screen beside the row's first column: columns a facet filters by (the donor, a figure's
+# topic), the code beside a name, where a caveat applies (its words come first; the Table facet picks a table) and
+# the file a passage was cut from (its text comes first).
+PHONE_ASIDE = {
+    "aid_deliveries": {"donor", "donor_code"},
+    "key_figures": {"topic"},
+    "caveats": {"table", "row_key", "column_name"},
+    "passages": {"excerpt_file"},
+}
 # A cell longer than this shows its first lines only (the row's panel shows it whole), so one row never fills the screen.
 CLAMP = 400
 # A code column with more values than this is not offered as a facet: its list would be longer than the table.
@@ -233,7 +264,12 @@ def _facets(resource: dict, frame: pd.DataFrame, package: dict, root: Path, unit
         counts = frame[field["name"]].dropna().astype(str).value_counts()
         if 2 <= len(counts) <= MAX_FACET_VALUES:
             labels = _code_labels(*codes[field["name"]], root) if field["name"] in codes else {}
-            options = [{"value": value, "label": labels.get(value, "")} for value in sorted(counts.index)]
+            # An enumerated code of words joined by underscores reads as words, as its cells do (not a table's name).
+            words = bool(field.get("constraints", {}).get("enum")) and not set(counts.index) <= {r["name"] for r in package["resources"]}
+            options = [
+                {"value": value, "label": labels.get(value, ""), "words": value.replace("_", " ") if words and "_" in value else ""}
+                for value in sorted(counts.index)
+            ]
             facets.append({"name": field["name"], "column": column, "label": heading(field, schema["fields"], units), "options": options})
     return facets
 
@@ -251,11 +287,134 @@ def _code_labels(table: str, field: str, root: Path) -> dict[str, str]:
     }
 
 
-def _rows(frame: pd.DataFrame, fields: list[dict], key: list[str], passages: dict[str, str]) -> list[dict]:
+# The source register: a column referring to it (source_id, full_citation_id) is a link to the document's row with no
+# label beside it (a document's title is long, and the row's panel shows the whole citation).
+REGISTER = "sources"
+
+
+def _key_text(value) -> str:
+    """A key's value as the CSV writes it and :func:`row_id` encodes it (an integer without ``.0``)."""
+    return str(int(value)) if isinstance(value, Integral) else str(value)
+
+
+def _row_ids(table: str, root: Path, frames: dict) -> list[tuple[dict, str]]:
+    """Each row of ``table`` as (its values as text, by column; its :func:`row_id`), loaded once per page (``frames``)."""
+    if table not in frames:
+        frame = load(table, root)
+        key = frame.attrs["primary_key"] or [frame.columns[0]]
+        records = frame.to_dict("records")
+        frames[table] = [
+            ({c: "" if _missing(v) else _key_text(v) for c, v in record.items()}, row_id([record[k] for k in key])) for record in records
+        ]
+    return frames[table]
+
+
+def _find_row(table: str, pairs: list[tuple[str, str]], root: Path, frames: dict) -> str | None:
+    """The :func:`row_id` of the one row of ``table`` whose columns hold these values (none if no row, or several, do)."""
+    found = [rid for texts, rid in _row_ids(table, root, frames) if all(texts.get(c) == v for c, v in pairs)]
+    return found[0] if len(found) == 1 else None
+
+
+def _row_key_parts(text: str) -> list[list[tuple[str, str]]]:
+    """A caveat's ``row_key`` as its rows, each a list of (column, value): ``"seq=18;seq=19"`` → [[("seq", "18")], [("seq", "19")]].
+
+    Rows are separated by ';' and the columns of a composite key by ',' before the next ``column=``.
+
+    >>> _row_key_parts("table=mineral_exports,commodity=zinc cake;seq=3")
+    [[('table', 'mineral_exports'), ('commodity', 'zinc cake')], [('seq', '3')]]
+    """
+    import re
+
+    return [[tuple(pair.split("=", 1)) for pair in re.split(r",(?=[a-z_]+=)", part)] for part in text.split(";") if "=" in part]
+
+
+def _caveats_by_row(table: str, root: Path, frames: dict) -> dict[str, list[str]]:
+    """The caveats (their ids) that name rows of ``table`` in their ``row_key``, by the row's :func:`row_id`."""
+    if "caveats" not in list_tables(root):
+        return {}
+    by_row: dict[str, list[str]] = {}
+    caveats = load("caveats", root)
+    for record in caveats[caveats["table"] == table].to_dict("records"):
+        if _missing(record["row_key"]):
+            continue
+        for pairs in _row_key_parts(record["row_key"]):
+            rid = _find_row(table, pairs, root, frames)
+            if rid and record["caveat_id"] not in by_row.setdefault(rid, []):
+                by_row[rid].append(record["caveat_id"])
+    return by_row
+
+
+def _links(resource: dict, package: dict, root: Path, frames: dict) -> dict[str, object]:
+    """How each linked column of a table shows a record's value: a function of the record giving the cell's ``link`` (see :func:`_cell`).
+
+    - a foreign key links to the row it refers to on that table's page (``sources.html#row-fn53``);
+      a code from a code list shows its label beside it (from the list's ``title`` or ``name``), except
+      a reference to the source register; of a composite key
+      (``donor_code`` and ``donor``) only the columns naming the referred table's own key are links;
+    - a column whose values name tables (``table`` in caveats) links to that table's page;
+    - beside it, ``row_key`` (the caveats' rows, as ``column=value``) links each row it names.
+    """
+    tables = list_tables(root)
+    names = {r["name"] for r in package["resources"]}
+    schema = resource["schema"]
+    links: dict[str, object] = {}
+    for foreign in schema.get("foreignKeys", []):
+        target, referenced = foreign["reference"]["resource"] or resource["name"], foreign["reference"]["fields"]
+        if target not in tables:
+            continue  # a code list left out of the package has no page to link to
+        target_key = next(r for r in package["resources"] if r["name"] == target)["schema"].get("primaryKey", [])
+        pairs = list(zip(foreign["fields"], referenced, strict=True))
+        labels = _code_labels(target, referenced[0], root) if len(pairs) == 1 else {}
+        for field, ref in pairs:
+            if len(pairs) > 1 and ref not in target_key:
+                continue
+
+            def link(record, pairs=pairs, target=target, labels=labels, field=field):
+                if _missing(record[field]):
+                    return None
+                rid = _find_row(target, [(ref, _key_text(record[f])) for f, ref in pairs], root, frames)
+                label = labels.get(_key_text(record[field]))
+                return {"href": f"{target}.html#{rid}" if rid else None, "label": label if target != REGISTER else None}
+
+            links[field] = link
+    fields = {f["name"]: f for f in schema["fields"]}
+    for field in fields.values():
+        enum = field.get("constraints", {}).get("enum")
+        if not enum or not set(enum) <= names:
+            continue
+        links[field["name"]] = lambda record, f=field["name"]: {"href": f"{record[f]}.html"} if record[f] in tables else None
+        if "row_key" in fields:
+
+            def rows(record, table_field=field["name"]):
+                if _missing(record["row_key"]) or record[table_field] not in tables:
+                    return None
+                parts = []
+                for text, pairs in zip(record["row_key"].split(";"), _row_key_parts(record["row_key"]), strict=False):
+                    rid = _find_row(record[table_field], pairs, root, frames)
+                    parts.append({"text": text, "href": f"{record[table_field]}.html#{rid}" if rid else None})
+                return {"parts": parts}
+
+            links["row_key"] = rows
+    return links
+
+
+def _rows(
+    frame: pd.DataFrame,
+    fields: list[dict],
+    key: list[str],
+    passages: dict[str, str],
+    links: dict | None = None,
+    caveats: dict[str, list[str]] | None = None,
+) -> list[dict]:
+    """The rows of a table page: each row's id, its cells (:func:`_cell`), quote, passage, source, the caveats naming it and what the filter matches besides its text."""
+    links, caveats = links or {}, caveats or {}
     rows = []
     for record in frame.to_dict("records"):
         quote = record.get("quote")
-        row = {"id": row_id([record[k] for k in key]), "quote": None, "cells": [_cell(record[f["name"]], f) for f in fields]}
+        rid = row_id([record[k] for k in key])
+        cells = [_cell(record[f["name"]], f, links[f["name"]](record) if f["name"] in links else None) for f in fields]
+        row = {"id": rid, "quote": None, "cells": cells, "caveats": caveats.get(rid, [])}
+        row["search"] = " ".join(dict.fromkeys(c["search"] for c in cells if c["search"]))
         if isinstance(quote, str):
             row["quote"] = quote
             row["passage"] = next((pid for pid, text in passages.items() if quote in text), "")
@@ -267,15 +426,73 @@ def _rows(frame: pd.DataFrame, fields: list[dict], key: list[str], passages: dic
     return rows
 
 
+def _caveat_issues(root: Path, ids: set[str]) -> dict[str, str]:
+    """The ``issue`` of each of these caveats, by id."""
+    if not ids:
+        return {}
+    caveats = load("caveats", root)
+    return {c: issue for c, issue in zip(caveats["caveat_id"], caveats["issue"], strict=True) if c in ids}
+
+
+def _json_value(value, field: dict):
+    """A value as JSON writes it, by its field's type: an integer, a number, a date as ISO text, text; missing as null."""
+    if _missing(value):
+        return None
+    if field["type"] == "integer":
+        return int(value)
+    if field["type"] == "number":
+        return float(value)
+    if field["type"] == "date":
+        return pd.Timestamp(value).date().isoformat()
+    return str(value)
+
+
+def _write_rows(out: Path, root: Path, package: dict) -> None:
+    """Every row as JSON at a stable path, ``data/rows/<table>/<key>.json``, and each table's rows in ``data/rows/<table>.js``.
+
+    ``<key>`` is the row's :func:`row_id` without ``row-`` (``32``, ``mineral_exports,zinc%20cake``): the
+    file name holds the percent-encoded key, so a link to it encodes the ``%`` again (site.js does).  A row's
+    file holds its table, its primary key, its values as the data holds them (numbers as numbers, dates as
+    ISO text, missing as null) and the ids of the caveats that name it.  The table's script holds every row
+    as the data holds it, in order, for "download this view": site.js loads it only when asked (a page opened
+    from disk may load a script but not read a file), so no reader's page carries a second copy of the table.
+    """
+    import json
+
+    folder = out / "data" / "rows"
+    for name in list_tables(root):
+        resource = next(r for r in package["resources"] if r["name"] == name)
+        fields = resource["schema"]["fields"]
+        key = resource["schema"].get("primaryKey") or [fields[0]["name"]]
+        caveats = _caveats_by_row(name, root, {})
+        (folder / name).mkdir(parents=True)
+        table = {"fields": [f["name"] for f in fields], "rows": {}}
+        for record in load(name, root).to_dict("records"):
+            rid = row_id([record[k] for k in key])
+            values = {f["name"]: _json_value(record[f["name"]], f) for f in fields}
+            row = {"table": name, "key": {k: values[k] for k in key}, "row": values, "caveats": caveats.get(rid, [])}
+            text = json.dumps(row, ensure_ascii=False, indent=1, sort_keys=False)
+            (folder / name / f"{rid.removeprefix('row-')}.json").write_text(text + "\n", encoding="utf-8")
+            table["rows"][rid] = list(values.values())
+        script = json.dumps(table, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        (folder / f"{name}.js").write_text(
+            f"(window.aidstatsRows = window.aidstatsRows || {{}})[{json.dumps(name)}] = {script};\n", encoding="utf-8"
+        )
+
+
 def table_page(name: str, root: Path, package: dict, passages: dict[str, str], sources: dict) -> str:
     """The page of table ``name`` of the package in ``root``, as HTML."""
     resource = next(r for r in package["resources"] if r["name"] == name)
     fields = resource["schema"]["fields"]
     frame = load(name, root)
     key = resource["schema"].get("primaryKey") or [fields[0]["name"]]
-    rows = _rows(frame, fields, key, passages)
+    frames: dict = {}  # each table this page refers to, loaded once
+    caveats = _caveats_by_row(name, root, frames)
+    rows = _rows(frame, fields, key, passages, _links(resource, package, root, frames), caveats)
     widest = {f["name"]: frame[f["name"]].dropna().astype(str).str.len().max() for f in fields if f["type"] == "string"}
-    long_text = {name for name, width in widest.items() if width > LONG_TEXT}
+    # Only prose is long text: identifiers (figure_id, a caveat's row keys) have no spaces and break at a cap instead.
+    prose = {n for n in widest if frame[n].dropna().astype(str).str.contains(" ").mean() > 0.5}
+    long_text = {name for name, width in widest.items() if width > LONG_TEXT and name in prose}
     short_text = {name for name, width in widest.items() if width <= SHORT_TEXT}
     units = unit_symbols(root)  # the headings' units, as the workbook and the .dta labels write them
     return render_template(
@@ -289,12 +506,16 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
         headers=[heading(f, fields, units) for f in fields],
         long_text=long_text,
         short_text=short_text,
+        phone_aside=[f["name"] for f in fields if f["name"] in PHONE_ASIDE.get(name, set())],
         numeric=NUMERIC,
         key=key,
         rows=rows,
         facets=_facets(resource, frame, package, root, units),
         downloads=_downloads(name, package),
         chart_list=_charts(TABLE_CHARTS.get(name, []), root),
+        jsonld=_jsonld(root, package),  # the package as a schema.org Dataset, for dataset search engines
+        # The number columns a reader may bound ("at least", "at most"), each headed as in the table.
+        ranges=[{"name": f["name"], "column": i, "label": heading(f, fields, units)} for i, f in enumerate(fields) if f["type"] in NUMERIC],
         provenance={
             "table": name,
             "title": resource["title"],
@@ -302,8 +523,100 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
             "version": package["version"],
             "citation": package.get("citation", ""),
             "paper": package["sources"][0]["title"],  # the paper every table is transcribed from
+            # What each caveat naming a row of this table says, for the row's panel.
+            "caveats": _caveat_issues(root, {c for ids in caveats.values() for c in ids}),
+            "repository": REPOSITORY,  # where "report a problem with this row" opens a new issue
         },
     )
+
+
+# The railway asset group a headline reports: the rolling stock (locomotives and rail cars), the railways' means of moving
+# anything, is what a reader of war damage asks about first.  A package without it reports its first group.
+HEADLINE_ASSET_GROUP = "rolling_stock"
+
+
+def _listed(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def _headlines(root: Path) -> list[dict]:
+    """One figure per core table for the home page, each computed from the table by aidstats' own helpers.
+
+    railway_damage: the share of the rolling stock reported lost (:func:`aidstats.summaries.loss_summary`);
+    mineral_exports: the tonnes delivered as a percentage of the tonnes planned, over every product
+    (:func:`aidstats.summaries.plan_fulfilment`); aid_deliveries: the tonnes delivered, by how many states,
+    and the largest donor's share (:func:`aidstats.summaries.per_donor`, the implausible lines left out
+    as the charts leave them out).  Each: ``table``, ``value`` (the figure with its unit), ``text`` (what it
+    is, in words) and ``detail`` (how it is made up).  A package without one of these tables has no headline for it.
+    """
+    from aidstats.summaries import loss_summary, per_donor, plan_fulfilment
+    from aidstats.text.numbers import DIGITS, format_number, with_unit
+    from aidstats.web.figures import _day, _period, _plan_year, _years
+
+    tables, units = list_tables(root), unit_symbols(root)
+
+    def percent(fraction: float) -> str:
+        return format_number(fraction * 100, DIGITS - 1) + "%"
+
+    def tonnes(value: float) -> str:
+        return with_unit(format_number(value, DIGITS), "t", units)
+
+    headlines = []
+    if "railway_damage" in tables:
+        rail = load("railway_damage", root)
+        groups = loss_summary(rail, by="asset_group").reset_index()
+        chosen = groups[groups["asset_group"].astype(str) == HEADLINE_ASSET_GROUP]
+        row = (chosen if len(chosen) else groups).iloc[0]
+        group = str(row["asset_group"])
+        assets = rail[(rail["asset_group"].astype(str) == group) & (rail["unit"] == row["unit"])]["asset"].astype(str).tolist()
+        headlines.append(
+            {
+                "table": "railway_damage",
+                "value": percent(row["share_lost"]),
+                "text": f"of the railways' {group.replace('_', ' ')} reported lost for {_period(rail['period_start'], rail['period_end'])}",
+                "detail": f"{with_unit(format_number(int(row['lost'])), row['unit'], units)} of the "
+                f"{with_unit(format_number(int(row['prewar_total'])), row['unit'], units)} {_listed(assets)} counted before the war",
+            }
+        )
+    if "mineral_exports" in tables:
+        minerals = load("mineral_exports", root)
+        plan = plan_fulfilment(minerals).dropna(subset=["delivered_t", "plan_t"])
+        over = int((plan["status"] == "over plan").sum())
+        names = _code_labels("donors", "code", root)
+        destinations = [names.get(str(code), str(code)) for code in minerals["destination"].dropna().unique()]
+        headlines.append(
+            {
+                "table": "mineral_exports",
+                "value": percent(plan["delivered_t"].sum() / plan["plan_t"].sum()),
+                "text": f"of the tonnes planned for {_plan_year(minerals)} delivered to the {_listed(destinations)} by {_day(minerals)}",
+                "detail": f"{tonnes(plan['delivered_t'].sum())} of {tonnes(plan['plan_t'].sum())} across {len(plan)} products; {over} of them over plan",
+            }
+        )
+    if "aid_deliveries" in tables:
+        aid = load("aid_deliveries", root)
+        donors = per_donor(aid)
+        top = donors["share_of_bloc_tonnage"].idxmax()
+        # The lines per_donor adds up: in tonnes, and not flagged implausible.
+        counted = int(((aid["base_unit"] == "t") & aid["implausible_reason"].isna()).sum())
+        headlines.append(
+            {
+                "table": "aid_deliveries",
+                "value": tonnes(donors["tonnes"].sum()),
+                "text": f"of goods delivered to the DPRK by {len(donors)} states, listed for {_years(aid)}",
+                "detail": f"{percent(donors.loc[top, 'share_of_bloc_tonnage'])} of it from {donors.loc[top, 'donor']}; "
+                f"the sum of the {counted} of {len(aid)} lines measured in tonnes",
+            }
+        )
+    return headlines
+
+
+def _jsonld(root: Path, package: dict):
+    """The page's schema.org Dataset as JSON-LD text (:mod:`aidstats.web.jsonld`): the same on every page of the site,
+    its downloads at their paths in the site."""
+    from aidstats.publish.release import archive_name
+    from aidstats.web.jsonld import dataset, script_text
+
+    return script_text(dataset(package, root, site=True, archive={"name": archive_name(), "url": archive_name(), "sha256": None}))
 
 
 def home_page(root: Path, package: dict, archive: Path, digest: str, exports: list | None = None) -> str:
@@ -325,6 +638,8 @@ def home_page(root: Path, package: dict, archive: Path, digest: str, exports: li
             for e in exports or []
         ],
         chart_list=_charts(list(CHARTS), root),
+        headlines=[{**h, "title": next(r["title"] for r in table_resources if r["name"] == h["table"])} for h in _headlines(root)],
+        jsonld=_jsonld(root, package),
         # The caveats are read on the caveats table's page, one link per table opening it filtered to that table.
         caveat_counts=[{"table": r["name"], "count": len(r.get("caveats", []))} for r in table_resources if r.get("caveats")],
     )
@@ -385,10 +700,10 @@ def build_site(out: Path, root: Path | None = None) -> Path:
     with staging_folder(staging_parent(out), ".aidstats-site-") as staging:
         site = staging / "site"
         (site / "assets").mkdir(parents=True)
-        # The partial plotly.js bundle (bar and heatmap traces are all the charts draw), with its licence beside it.
+        # The partial plotly.js bundle (bar traces are all the charts draw), with its licence beside it; charts.js loads it.
         write_text(site / "assets" / "plotly.min.js", plotly_js())
         shutil.copyfile(BUNDLE.parent / "LICENSE-plotly.js.txt", site / "assets" / "LICENSE-plotly.js.txt")
-        for asset in ("site.js", "site.css"):
+        for asset in ("site.js", "charts.js", "site.css"):
             write_bytes(site / "assets" / asset, resources.files("aidstats.web").joinpath("assets", asset).read_bytes())
         (site / "data" / "clean").mkdir(parents=True)
         shutil.copyfile(root / "datapackage.json", site / "data" / "datapackage.json")
@@ -399,6 +714,7 @@ def build_site(out: Path, root: Path | None = None) -> Path:
         archive, digest = build_archive(root, site, exports=exports)
         passages, sources = _passages(root), _sources(root)
         _write_provenance(site, passages, sources)
+        _write_rows(site, root, package)
         for name, page in zip(tables, pages, strict=True):
             write_text(site / page, table_page(name, root, package, passages, sources))
         relative = [e._replace(path=e.path.relative_to(site)) for e in exports]

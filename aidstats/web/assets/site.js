@@ -1,14 +1,8 @@
 // aidstats static site: sort, filter and facet a table (the state lives in the URL), link to a row, show its source.
-// No framework and no network: everything it needs is in the page.
+// No framework and no network: everything it needs is in the page. The charts are charts.js's: this script
+// wires the table first and marks "aidstats-table-interactive" when it is done, before any chart is drawn.
 (function () {
   "use strict";
-  // Charts: each figure was shipped once in assets/chart-<name>.js; plotly.js draws it here.
-  var charts = window.aidstatsCharts || {};
-  Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), function (div) {
-    var figure = charts[div.getAttribute("data-chart")];
-    if (figure && window.Plotly) window.Plotly.newPlot(div, figure.data, figure.layout, { responsive: true });
-  });
-
   var table = document.querySelector("table.data[id^='table-']");
   var info = document.getElementById("provenance");
   var provenance = info ? JSON.parse(info.textContent) : null;
@@ -16,30 +10,51 @@
   var shared = window.aidstatsProvenance || { passages: {}, sources: {} };
   var panel = document.getElementById("provenance-panel");
   var filter = document.getElementById("filter");
-  var facets = Array.prototype.slice.call(document.querySelectorAll("details.facet"));
+  var dropdowns = Array.prototype.slice.call(document.querySelectorAll("details.facet"));
+  var facets = dropdowns.filter(function (d) { return d.hasAttribute("data-facet"); });
+  var ranges = Array.prototype.slice.call(document.querySelectorAll("details.ranges input[data-bound]"));
   var selected = null;
+  var current = null;  // the row that is the table body's one Tab stop
   if (!table || !table.tBodies.length) return;
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  // Every row can be focused, and opened with Enter or Space, when this script runs.
-  rows.forEach(function (row) { row.tabIndex = 0; });
+  var names = headers.map(function (th) { return th.getAttribute("data-name"); });
   // Rows that sort equal keep the order they were printed in.
   var order = new Map(rows.map(function (row, i) { return [row, i]; }));
+  // What the text filter reads of a row: the text shown, and the raw codes, unseparated numbers and labels
+  // written beside it (data-search), lower-cased once.
+  var haystacks = new Map(rows.map(function (row) {
+    return [row, (row.textContent + " " + (row.getAttribute("data-search") || "")).toLowerCase()];
+  }));
 
-  // ---- sorting ----
+  // A cell's value: what it shows, unless it shows a code as words (data-value holds the code) or a code with its
+  // label ("SUN — USSR": the label is the <small> after the code).
+  function valueOf(cell) {
+    if (cell.hasAttribute("data-value")) return cell.getAttribute("data-value");
+    var label = cell.lastElementChild;
+    return label && label.tagName === "SMALL" ? cell.textContent.slice(0, -label.textContent.length) : cell.textContent;
+  }
+
   // A number's cell shows it with thousands separators, its title (if rounded) the full value; "∞" is an open bound.
-  function cellValue(row, index, numeric) {
+  function numberOf(row, index) {
     var cell = row.cells[index];
-    var text = cell.getAttribute("title") || cell.textContent;
-    if (!numeric) return text.toLowerCase();
-    var number = text.trim() === "∞" ? Infinity : parseFloat(text.replace(/,/g, ""));
+    var text = (cell.getAttribute("title") || cell.textContent).trim();
+    if (text === "∞") return Infinity;
+    if (text === "-∞") return -Infinity;
+    return text ? parseFloat(text.replace(/,/g, "")) : NaN;
+  }
+
+  // ---- sorting: ?sort=<column>&dir=asc|desc ----
+  function cellValue(row, index, numeric) {
+    if (!numeric) return valueOf(row.cells[index]).toLowerCase();
+    var number = numberOf(row, index);
     return isNaN(number) ? -Infinity : number;
   }
 
-  function sortBy(header, index) {
+  function sortBy(index, ascending) {
+    var header = headers[index];
     var numeric = header.getAttribute("data-type") === "number";
-    var ascending = header.getAttribute("aria-sort") !== "ascending";
     var ordered = Array.prototype.slice.call(body.rows);
     ordered.sort(function (a, b) {
       var x = cellValue(a, index, numeric), y = cellValue(b, index, numeric);
@@ -52,18 +67,39 @@
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
 
-  // ---- filtering: a text filter and facets, combined; the state is the page's query string ----
+  function sortState() {
+    var header = table.tHead.querySelector("th[aria-sort]");
+    return header ? { name: header.getAttribute("data-name"), ascending: header.getAttribute("aria-sort") === "ascending" } : null;
+  }
+
+  // ---- filtering: a text filter, facets and number ranges, combined; the state is the page's query string ----
   function chosen(facet) {
     return Array.prototype.map.call(facet.querySelectorAll("input:checked"), function (box) { return box.value; });
   }
 
   function facetValue(row, facet) {
-    return row.cells[Number(facet.getAttribute("data-column"))].textContent;
+    return valueOf(row.cells[Number(facet.getAttribute("data-column"))]);
   }
 
-  // Within one facet the chosen values are alternatives; the text filter and each facet must all hold.
-  function matches(row, needle, choices, except) {
-    if (needle && row.textContent.toLowerCase().indexOf(needle) === -1) return false;
+  // The bounds typed, each {column, min|max, value}; a number column's empty cell is outside any bound.
+  function bounds() {
+    return ranges.filter(function (input) { return input.value.trim() !== "" && !isNaN(parseFloat(input.value)); })
+      .map(function (input) {
+        return { column: Number(input.getAttribute("data-column")), min: input.getAttribute("data-bound") === "min", value: parseFloat(input.value) };
+      });
+  }
+
+  function inRanges(row, limits) {
+    return limits.every(function (limit) {
+      var number = numberOf(row, limit.column);
+      return !isNaN(number) && (limit.min ? number >= limit.value : number <= limit.value);
+    });
+  }
+
+  // Within one facet the chosen values are alternatives; the text filter, each facet and each bound must all hold.
+  function matches(row, needle, choices, limits, except) {
+    if (needle && haystacks.get(row).indexOf(needle) === -1) return false;
+    if (!inRanges(row, limits)) return false;
     return facets.every(function (facet, i) {
       return i === except || !choices[i].length || choices[i].indexOf(facetValue(row, facet)) !== -1;
     });
@@ -72,16 +108,17 @@
   function applyFilters(updateUrl) {
     var needle = filter ? filter.value.trim().toLowerCase() : "";
     var choices = facets.map(chosen);
+    var limits = bounds();
     var shown = 0;
     rows.forEach(function (row) {
-      row.hidden = !matches(row, needle, choices, -1);
+      row.hidden = !matches(row, needle, choices, limits, -1);
       if (!row.hidden) shown += 1;
     });
-    // A facet's counts are the rows each value would show, given the text filter and the other facets.
+    // A facet's counts are the rows each value would show, given the text filter, the bounds and the other facets.
     facets.forEach(function (facet, i) {
       var counts = {};
       rows.forEach(function (row) {
-        if (matches(row, needle, choices, i)) counts[facetValue(row, facet)] = (counts[facetValue(row, facet)] || 0) + 1;
+        if (matches(row, needle, choices, limits, i)) counts[facetValue(row, facet)] = (counts[facetValue(row, facet)] || 0) + 1;
       });
       Array.prototype.forEach.call(facet.querySelectorAll("label"), function (label) {
         var value = label.querySelector("input").value;
@@ -89,10 +126,17 @@
       });
       facet.querySelector(".chosen").textContent = choices[i].length ? ": " + choices[i].join(", ") : "";
     });
+    var rangeSummary = document.querySelector("details.ranges .chosen");
+    if (rangeSummary) {
+      rangeSummary.textContent = limits.length ? ": " + limits.map(function (limit) {
+        return names[limit.column] + (limit.min ? " ≥ " : " ≤ ") + limit.value;
+      }).join(", ") : "";
+    }
     var count = document.getElementById("row-count");
     if (count) count.textContent = shown + " of " + rows.length + " rows shown";
     var none = document.getElementById("no-rows");
     if (none) none.hidden = shown > 0;
+    if (!current || current.hidden) setCurrent(visibleRows()[0] || null, false);
     if (updateUrl) writeUrl();
   }
 
@@ -104,6 +148,11 @@
         parts.push(encodeURIComponent(facet.getAttribute("data-facet")) + "=" + encodeURIComponent(value));
       });
     });
+    ranges.forEach(function (input) {
+      if (input.value.trim() !== "") parts.push(encodeURIComponent(input.name) + "=" + encodeURIComponent(input.value.trim()));
+    });
+    var sort = sortState();
+    if (sort) parts.push("sort=" + encodeURIComponent(sort.name) + "&dir=" + (sort.ascending ? "asc" : "desc"));
     return parts.length ? "?" + parts.join("&") : "";
   }
 
@@ -121,6 +170,9 @@
         box.checked = wanted.indexOf(box.value) !== -1;
       });
     });
+    ranges.forEach(function (input) { input.value = params.get(input.name) || ""; });
+    var index = names.indexOf(params.get("sort"));
+    if (index !== -1) sortBy(index, params.get("dir") !== "desc");
   }
 
   function clearFilters() {
@@ -128,19 +180,41 @@
     facets.forEach(function (facet) {
       Array.prototype.forEach.call(facet.querySelectorAll("input"), function (box) { box.checked = false; });
     });
+    ranges.forEach(function (input) { input.value = ""; });
     applyFilters(true);
   }
 
-  // ---- one row: its permalink, its source, its citation ----
-  var quoteColumn = headers.map(function (th) { return th.getAttribute("data-name"); }).indexOf("quote");
+  // ---- the keyboard: the table body is one Tab stop (roving tabindex), the arrow keys move between rows ----
+  function visibleRows() {
+    return Array.prototype.filter.call(body.rows, function (row) { return !row.hidden; });
+  }
+
+  // The current row and the links in it are reachable by Tab; every other row and its links are not.
+  function setCurrent(row, focus) {
+    if (current && current !== row) {
+      current.tabIndex = -1;
+      Array.prototype.forEach.call(current.querySelectorAll("a"), function (a) { a.tabIndex = -1; });
+    }
+    current = row;
+    if (!row) return;
+    row.tabIndex = 0;
+    Array.prototype.forEach.call(row.querySelectorAll("a"), function (a) { a.tabIndex = 0; });
+    if (focus) {
+      row.focus({ preventScroll: true });
+      keepInView(row);
+    }
+  }
+
+  // ---- one row: its permalink, its source, its caveats, its citation ----
+  var quoteColumn = names.indexOf("quote");
   function quoteOf(row) {
     return quoteColumn !== -1 ? row.cells[quoteColumn].textContent : "";
   }
 
   function keyText(row) {
-    return headers.map(function (th, i) { return [th, i]; })
-      .filter(function (pair) { return provenance.key.indexOf(pair[0].getAttribute("data-name")) !== -1; })
-      .map(function (pair) { return pair[0].getAttribute("data-name") + " = " + row.cells[pair[1]].textContent; })
+    return names.map(function (name, i) { return [name, i]; })
+      .filter(function (pair) { return provenance.key.indexOf(pair[0]) !== -1; })
+      .map(function (pair) { return pair[0] + " = " + valueOf(row.cells[pair[1]]); })
       .join(", ");
   }
 
@@ -148,20 +222,40 @@
     return location.href.split("#")[0].split("?")[0] + "#" + row.id;
   }
 
+  function sourceText(source) {
+    return provenance.paper + (source && source.footnote ? ", footnote " + source.footnote : "");
+  }
+
   function citation(row) {
     var lines = [provenance.title + " (table " + provenance.table + "), row " + keyText(row) + ":"];
     headers.forEach(function (th, i) {
       var text = row.cells[i].textContent;
-      if (text && th.getAttribute("data-name") !== "quote") lines.push("  " + th.textContent + ": " + text);
+      if (text && names[i] !== "quote") lines.push("  " + th.textContent + ": " + text);
     });
     var quote = quoteOf(row);
     var source = shared.sources[row.getAttribute("data-source")];
     if (quote) lines.push("Quote: “" + quote + "”");
-    lines.push("Paper: " + provenance.paper + (source && source.footnote ? ", footnote " + source.footnote : ""));
+    lines.push("Paper: " + sourceText(source));
     if (source && source.kind !== "paper") lines.push("Cited there: " + source.line);
     lines.push("Data: " + provenance.citation);
     lines.push("Link: " + link(row));
     return lines.join("\n");
+  }
+
+  // A new issue on the repository, its title and body saying which row, what it holds, its quote and its footnote.
+  function reportUrl(row) {
+    var source = shared.sources[row.getAttribute("data-source")];
+    var quote = quoteOf(row);
+    var lines = ["Table: " + provenance.table, "Row: " + keyText(row), "Data version: " + provenance.version, "", "Values:"];
+    names.forEach(function (name, i) {
+      var value = valueOf(row.cells[i]);
+      if (value && name !== "quote") lines.push("- " + name + ": " + (value.length > 300 ? value.slice(0, 300) + "…" : value));
+    });
+    if (quote) lines.push("", "Quote: “" + quote + "”");
+    lines.push("Footnote: " + sourceText(source) + (source && source.kind !== "paper" ? " — " + source.line : ""));
+    lines.push("Link: " + link(row), "", "What is wrong:", "");
+    var title = "Problem with " + provenance.table + " row " + keyText(row);
+    return provenance.repository + "/issues/new?title=" + encodeURIComponent(title) + "&body=" + encodeURIComponent(lines.join("\n"));
   }
 
   function highlight(container, quote) {
@@ -177,6 +271,26 @@
       return mark;
     }
     return null;
+  }
+
+  // The nearest box around an element that scrolls (the panel's body, or on some widths the panel itself).
+  function scroller(element) {
+    for (var box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+      var overflow = getComputedStyle(box).overflowY;
+      if ((overflow === "auto" || overflow === "scroll") && box.scrollHeight > box.clientHeight) return box;
+    }
+    return null;
+  }
+
+  // Scroll the mark into its scrolling box's visible part, measured against that box (not from the fixed panel's
+  // top, whose heading lies above the box): a line of context above it where the box has room.
+  function showMark(mark) {
+    var box = scroller(mark);
+    if (!box) return;
+    var outer = box.getBoundingClientRect(), rect = mark.getBoundingClientRect();
+    var room = box.clientHeight - rect.height;
+    var above = room > 0 ? Math.min(40, room / 2) : 0;
+    box.scrollTop += rect.top - outer.top - above;
   }
 
   // The panel covers the bottom of the window; the table's box is made to fit above it, and the row is scrolled
@@ -201,10 +315,57 @@
     if (element) element.textContent = text;
   }
 
+  // The caveats that name this row: each one's id (a link to its row on the caveats page) and what it says.
+  function listCaveats(row) {
+    var part = panel.querySelector(".row-caveats");
+    if (!part) return;
+    var list = part.querySelector("ul");
+    list.textContent = "";
+    var ids = (row.getAttribute("data-caveats") || "").split(" ").filter(Boolean);
+    ids.forEach(function (id) {
+      var item = document.createElement("li");
+      var anchor = document.createElement("a");
+      anchor.href = "caveats.html#row-" + encodeURIComponent(id);
+      anchor.textContent = id;
+      item.appendChild(anchor);
+      item.appendChild(document.createTextNode(": " + ((provenance.caveats || {})[id] || "")));
+      list.appendChild(item);
+    });
+    part.hidden = !ids.length;
+    var flag = panel.querySelector(".caveat-flag");
+    if (flag) {
+      flag.textContent = ids.length === 1 ? "1 caveat on this row" : ids.length + " caveats on this row";
+      flag.hidden = !ids.length;
+    }
+  }
+
+  // The links in the row's cells, each after its column's heading ("Full citation ID: fn29"), so a phone need
+  // not scroll the table sideways to follow one.
+  function listLinks(row) {
+    var line = panel.querySelector(".row-links");
+    if (!line) return;
+    var holder = line.querySelector("span");
+    holder.textContent = "";
+    var count = 0;
+    Array.prototype.forEach.call(row.cells, function (cell, i) {
+      Array.prototype.forEach.call(cell.querySelectorAll("a"), function (a) {
+        if (count) holder.appendChild(document.createTextNode(" · "));
+        holder.appendChild(document.createTextNode(headers[i].textContent + ": "));
+        var copy = document.createElement("a");
+        copy.href = a.getAttribute("href");
+        copy.textContent = a.textContent;
+        holder.appendChild(copy);
+        count += 1;
+      });
+    });
+    line.hidden = !count;
+  }
+
   function open(row) {
     if (!panel || !provenance) return;
     if (selected) selected.classList.remove("selected");
     selected = row;
+    setCurrent(row, false);
     row.classList.add("selected");
     var quote = quoteOf(row);
     var source = shared.sources[row.getAttribute("data-source")];
@@ -223,6 +384,16 @@
     fill(".citation", paper ? provenance.paper : source.line);
     fill(".location", source ? source.location : "");
     panel.querySelector(".location").parentNode.hidden = !(source && source.location);
+    listCaveats(row);
+    listLinks(row);
+    // The row's own file, data/rows/<table>/<key>.json: its name holds the key percent-encoded, so the link encodes it again.
+    var json = panel.querySelector(".row-json");
+    if (json) json.href = "data/rows/" + encodeURIComponent(provenance.table) + "/" + encodeURIComponent(row.id.slice(4)) + ".json";
+    var report = panel.querySelector(".report");
+    if (report) {
+      if (provenance.repository) report.href = reportUrl(row);
+      report.hidden = !provenance.repository;
+    }
     panel.querySelector(".cite-label").hidden = true;
     fill(".copied", "");
     panel.hidden = false;
@@ -230,7 +401,9 @@
     document.body.style.paddingBottom = panel.offsetHeight + "px";
     table.parentElement.style.maxHeight = Math.max(120, window.innerHeight - panel.offsetHeight - 8) + "px";
     writeUrl("#" + row.id);
-    if (mark) panel.querySelector(".panel-body").scrollTop = Math.max(0, mark.offsetTop - 40);
+    var panelBody = panel.querySelector(".panel-body");
+    panelBody.scrollTop = 0;
+    if (mark) showMark(mark);
     panel.querySelector("#panel-title").focus({ preventScroll: true });
     keepInView(row);
   }
@@ -243,6 +416,7 @@
     table.parentElement.style.maxHeight = "";
     writeUrl("");
     if (selected) {
+      setCurrent(selected, false);
       selected.focus({ preventScroll: true });
       keepInView(selected);
     }
@@ -262,6 +436,51 @@
       navigator.clipboard.writeText(text).then(function () { status(done); }, function () { status("Select the text below and copy it."); });
     } else {
       status("Select the text below and copy it.");
+    }
+  }
+
+  // ---- "download the rows shown": the rows as the data holds them (data/rows/<table>.js, loaded when first asked) ----
+  function csvField(value) {
+    if (value === null || value === undefined) return "";
+    if (typeof value === "number") return String(value);
+    return "\"" + String(value).replace(/"/g, "\"\"") + "\"";
+  }
+
+  function save(text, type, name) {
+    var anchor = document.createElement("a");
+    anchor.href = URL.createObjectURL(new Blob([text], { type: type }));
+    anchor.download = name;
+    document.body.appendChild(anchor);
+    anchor.click();
+    anchor.remove();
+    setTimeout(function () { URL.revokeObjectURL(anchor.href); }, 10000);
+  }
+
+  function download(format) {
+    var all = window.aidstatsRows && window.aidstatsRows[provenance.table];
+    if (!all) {
+      var script = document.createElement("script");
+      script.src = "data/rows/" + encodeURIComponent(provenance.table) + ".js";
+      script.onload = function () { if (window.aidstatsRows && window.aidstatsRows[provenance.table]) download(format); };
+      script.onerror = function () {
+        var count = document.getElementById("row-count");
+        if (count) count.textContent = "The rows could not be read (data/rows/ is missing beside this page): use the downloads below.";
+      };
+      document.head.appendChild(script);
+      return;
+    }
+    var shown = visibleRows().map(function (row) { return all.rows[row.id]; });
+    var name = provenance.table + "-view." + format;
+    if (format === "json") {
+      var objects = shown.map(function (values) {
+        var object = {};
+        all.fields.forEach(function (field, i) { object[field] = values[i]; });
+        return object;
+      });
+      save(JSON.stringify(objects, null, 1) + "\n", "application/json", name);
+    } else {
+      var lines = [all.fields.map(csvField).join(",")].concat(shown.map(function (values) { return values.map(csvField).join(","); }));
+      save(lines.join("\n") + "\n", "text/csv", name);
     }
   }
 
@@ -290,27 +509,66 @@
 
   headers.forEach(function (th, index) {
     var button = th.querySelector("button");
-    if (button) button.addEventListener("click", function () { sortBy(th, index); });
+    if (button) {
+      button.addEventListener("click", function () {
+        sortBy(index, th.getAttribute("aria-sort") !== "ascending");
+        writeUrl();
+      });
+    }
   });
   body.addEventListener("click", function (event) {
+    if (event.target.closest("a")) return;  // a link in a cell goes where it points
     var row = event.target.closest("tr");
     if (row) open(row);
   });
   body.addEventListener("keydown", function (event) {
     var row = event.target.closest("tr");
-    if (row && (event.key === "Enter" || event.key === " ")) {
+    if (!row) return;
+    if ((event.key === "Enter" || event.key === " ") && event.target === row) {
       event.preventDefault();
       open(row);
+      return;
     }
+    var visible = visibleRows();
+    var at = visible.indexOf(row);
+    var next = { ArrowDown: visible[at + 1], ArrowUp: visible[at - 1], Home: visible[0], End: visible[visible.length - 1] }[event.key];
+    if (next === undefined && ["ArrowDown", "ArrowUp", "Home", "End"].indexOf(event.key) === -1) return;
+    event.preventDefault();
+    if (next) setCurrent(next, true);
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && panel && !panel.hidden) {
+    if (event.key !== "Escape") return;
+    // An unfolded facet list folds first, giving its summary the focus; then the panel closes.
+    var unfolded = dropdowns.filter(function (d) { return d.open; });
+    if (unfolded.length) {
+      event.preventDefault();
+      unfolded.forEach(function (d) { d.open = false; });
+      unfolded[0].querySelector("summary").focus();
+    } else if (panel && !panel.hidden) {
       event.preventDefault();
       close();
     }
   });
+  // The skip link puts the keyboard on the table's current row.
+  Array.prototype.forEach.call(document.querySelectorAll("a.skip-link"), function (skip) {
+    skip.addEventListener("click", function (event) {
+      if (!current) return;
+      event.preventDefault();
+      setCurrent(current, true);
+    });
+  });
   if (panel) {
     panel.querySelector(".close").addEventListener("click", close);
+    var flag = panel.querySelector(".caveat-flag");
+    if (flag) {
+      flag.addEventListener("click", function () {
+        var part = panel.querySelector(".row-caveats");
+        var box = panel.querySelector(".panel-body");
+        box.scrollTop += part.getBoundingClientRect().top - box.getBoundingClientRect().top;
+        var first = part.querySelector("a");
+        if (first) first.focus({ preventScroll: true });
+      });
+    }
     panel.querySelector(".copy-link").addEventListener("click", function () {
       if (selected) offer(link(selected), "Link to this row", "Link copied.");
     });
@@ -318,9 +576,15 @@
       if (selected) offer(citation(selected), "Citation of this row (plain text)", "Citation copied.");
     });
   }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-download]"), function (button) {
+    button.addEventListener("click", function () { download(button.getAttribute("data-download")); });
+  });
   if (filter) filter.addEventListener("input", function () { applyFilters(true); });
+  ranges.forEach(function (input) { input.addEventListener("input", function () { applyFilters(true); }); });
   facets.forEach(function (facet) {
     facet.addEventListener("change", function () { applyFilters(true); });
+  });
+  dropdowns.forEach(function (facet) {
     // An unfolded list that would pass the window's right edge is moved left, so the page never scrolls sideways.
     facet.addEventListener("toggle", function () {
       var list = facet.querySelector("fieldset");
@@ -336,11 +600,18 @@
   window.addEventListener("hashchange", openFromHash);
   // A facet's list is a drop-down: a click elsewhere folds it.
   document.addEventListener("click", function (event) {
-    facets.forEach(function (facet) { if (facet.open && !facet.contains(event.target)) facet.open = false; });
+    dropdowns.forEach(function (facet) { if (facet.open && !facet.contains(event.target)) facet.open = false; });
   });
+  // Every row and every link in a row leaves the Tab order; setCurrent gives one row (and its links) back.
+  rows.forEach(function (row) { row.tabIndex = -1; });
+  Array.prototype.forEach.call(body.querySelectorAll("a"), function (a) { a.tabIndex = -1; });
   readUrl();
   applyFilters(false);
-  // After "load": the browser's own scroll to the element the fragment names comes first, and is then corrected.
-  if (document.readyState === "complete") openFromHash();
-  else window.addEventListener("load", function () { setTimeout(openFromHash, 0); });
+  openFromHash();
+  if (window.performance && performance.mark) performance.mark("aidstats-table-interactive");
+  // The browser scrolls to the element a fragment names by itself, perhaps after this script: once the page
+  // has loaded, the open row is put back in view above the panel.
+  window.addEventListener("load", function () {
+    if (selected && panel && !panel.hidden) setTimeout(function () { keepInView(selected); }, 0);
+  });
 })();
