@@ -2,17 +2,22 @@
 
 Generated from the package folder it is given (by default the bundled one):
 its datapackage.json and tables, the paper's excerpts included (the
-``passages`` table), so no number is typed into a template.  A home page and
-one page per table, data first: title, description, a text filter and
-facets (their state in the URL), then the table (sortable; each row linkable
-as ``<table>.html#row-<key>``, see :func:`row_id`), then its charts, sources,
-columns, caveats and downloads.  Selecting a row opens a panel with the
-quote it came from, highlighted in its passage of the paper (footnote marks
-and footnotes rendered by :mod:`aidstats.text.passages`), the document the
-footnote cites, a link to the row and a plain-text citation of it.
+``passages`` table), so no number is typed into a template.  A home page
+(headline figures, charts, tables, downloads) and one page per table, data
+first: title, description, a text filter, facets and number ranges (their
+state and the sort order in the URL), then the table (sortable; each row
+linkable as ``<table>.html#row-<key>``, see :func:`row_id`, and written as
+JSON to ``data/rows/<table>/<key>.json``), then its charts, sources, columns,
+caveats and downloads.  Source ids, foreign keys and caveat row keys link to
+the row they name.  Selecting a row opens a panel with the quote it came
+from, highlighted in its passage of the paper (footnote marks and footnotes
+rendered by :mod:`aidstats.text.passages`), the document the footnote cites,
+the caveats naming the row, a link to the row, a plain-text citation of it
+and a link to report a problem with it.
 
-Plain HTML, CSS and one script; plotly.js, the charts' figures and the
-passages are each shipped once in assets/; no CDN, no server code.  Every
+Plain HTML, CSS and two scripts (``site.js`` the table, ``charts.js`` the
+charts, which requests plotly.js only once the table works); plotly.js, the
+charts' figures and the passages are each shipped once in assets/; no CDN, no server code.  Every
 number is written by :mod:`aidstats.text.numbers`.  The pages are Jinja2 templates
 (``web/assets/templates``) with autoescaping on, so text from the data is
 always text: never markup, never script.
