@@ -106,3 +106,25 @@ def test_a_url_given_twice_for_one_register_row_is_refused_but_one_document_may_
         "expected a URL not already given for fn27 on line 9"
     ], result.output
     assert snapshot(project_copy) == before
+
+
+def test_cite_prints_the_published_translation_of_a_figures_document():
+    from aidstats.publish.cite import citation_text
+
+    text = citation_text("key_figures").splitlines()
+    # Footnote 14 (pak_dmz_width) is published by the Wilson Center: the line follows the footnote's own.
+    at = next(i for i, line in enumerate(text) if line.startswith("  footnote 14: Politburo decision"))
+    assert text[at + 1] == (
+        "    Published in translation: Wilson Center, History and Public Policy Program Digital Archive, "
+        "Soviet Politburo Decision with Approved Message from Gromyko to Razuvaev, "
+        "https://digitalarchive.wilsoncenter.org/document/113630.pdf?v=7727c60652d78fa0a6498d2adf13dea0 "
+        "(a probable match: see the publications table's notes)"
+    )
+    # Footnote 27 is confirmed: no 'probable'. The book that quotes it is cited without a link.
+    assert (
+        "    Published in translation: Wilson Center, History and Public Policy Program Digital Archive, "
+        "Minutes of Conversation between I.V. Stalin and Zhou Enlai, http://digitalarchive.wilsoncenter.org/document/111244"
+    ) in text
+    # A document with none found (footnote 45, railway_damage) gets no such line.
+    railway = citation_text("railway_damage")
+    assert "footnote 45:" in railway and "Published" not in railway
