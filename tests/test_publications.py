@@ -128,3 +128,18 @@ def test_cite_prints_the_published_translation_of_a_figures_document():
     # A document with none found (footnote 45, railway_damage) gets no such line.
     railway = citation_text("railway_damage")
     assert "footnote 45:" in railway and "Published" not in railway
+
+
+def test_the_counts_in_the_readme_and_changelog_are_the_datas(tables):
+    from aidstats.publish.readme import publication_counts, verdict_counts
+
+    root = Path(__file__).parent.parent
+    # Worked out by hand from raw/corroboration.csv and raw/publications.csv.
+    assert verdict_counts() == "verdicts: agrees 11, differs 2, absent 0, not_seen 28"
+    assert publication_counts() == "register rows by their best published version: confirmed 8, probable 8, not_found 23"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    newest = changelog.split("\n## ")[1]
+    assert newest.startswith(aidstats.__version__ if hasattr(aidstats, "__version__") else "0.5.0")
+    for text in (readme, newest):
+        assert verdict_counts() in text and publication_counts() in text
