@@ -6,7 +6,7 @@ the build never reads the clock, so two builds give the same bytes.
 
 from __future__ import annotations
 
-VERSION = "0.4.0"
+VERSION = "0.5.0"
 CREATED = "2026-12-04T00:00:00Z"
 NAME = "aidstats"
 # Where each release's archive is published; `aidstats download` fetches the installed version's.

@@ -176,7 +176,7 @@ FAULTS = [
         "caveats.csv",
         "signed,\"period is 1951-07/1953-07, with its end derived as stated here; the figures themselves are the paper's 'two years'.\"\n",
         "signed",
-        63,  # the last line of raw/caveats.csv (a header and 62 caveats)
+        65,  # the last line of raw/caveats.csv (a header and 64 caveats)
         "treatment",
         "a cut-off line",
     ),
@@ -243,6 +243,82 @@ FAULTS = [
         95,
         "commodity",
         "occurs in raw/aid_deliveries.csv",
+    ),
+    # The corroboration checks (issue 20): line 12 of raw/corroboration.csv is the key figure pak_dmz_width, whose
+    # evidence is "the withdrawal of troops ... a two kilometer demilitarization zone" (17 words) and whose quote is
+    # "a two kilometer wide demilitarization zone".
+    Fault(
+        "published figure not in its evidence",
+        "corroboration.csv",
+        "fn14_wcda,two,two,the withdrawal",
+        "fn14_wcda,two,three,the withdrawal",
+        12,
+        "value_as_published",
+        "text that occurs in this row's evidence 'the withdrawal of troops",
+    ),
+    Fault(
+        "paper's figure not in its row's quote",
+        "corroboration.csv",
+        "fn14_wcda,two,two,the withdrawal",
+        "fn14_wcda,three,two,the withdrawal",
+        12,
+        "value_in_paper",
+        "text that occurs in the quote of figure_id=pak_dmz_width in key_figures 'a two kilometer wide demilitarization zone'",
+    ),
+    Fault(
+        "evidence longer than 25 words",
+        "corroboration.csv",
+        "two kilometer demilitarization zone,",
+        "two kilometer demilitarization zone and about making answerable those guilty of prolonging the war,",
+        12,
+        "evidence",
+        "at most 25 words",
+    ),
+    Fault(
+        "differs without a caveat",
+        "corroboration.csv",
+        "agrees,Same width and unit.",
+        "differs,Same width and unit.",
+        12,
+        "verdict",
+        "a caveat in raw/caveats.csv on key_figures figure_id=pak_dmz_width (or on corroboration corroboration_id=pak_dmz_width) "
+        "whose issue quotes this row's evidence",
+    ),
+    Fault(
+        "corroboration of a row that does not exist",
+        "corroboration.csv",
+        "key_figures,figure_id=pak_dmz_width,",
+        "key_figures,figure_id=pak_dmz_wide,",
+        12,
+        "row_key",
+        "column=value naming a row of key_figures",
+    ),
+    Fault(
+        "malformed URL",
+        "publications.csv",
+        ",https://digitalarchive.wilsoncenter.org/document/113631,",
+        ",digitalarchive.wilsoncenter.org/document/113631,",
+        4,  # fn14_2_wcda
+        "url",
+        "an http or https URL with a host",
+    ),
+    Fault(
+        "one URL for two documents",
+        "publications.csv",
+        "https://digitalarchive.wilsoncenter.org/document/113630.pdf?v=7727c60652d78fa0a6498d2adf13dea0",
+        "https://digitalarchive.wilsoncenter.org/document/113631",
+        4,  # fn14_2_wcda, after fn14_wcda on line 3 now has its URL
+        "url",
+        "a URL of fn14_2's own document; line 3 gives it for fn14, a different document",
+    ),
+    Fault(
+        "not_found with a URL",
+        "publications.csv",
+        "fn44_not_found,fn44,not_found,,,,,,,",
+        "fn44_not_found,fn44,not_found,,,,,,https://example.org/fn44,",
+        16,
+        "status, publisher, title, url",
+        "a status of not_found has no url, publisher or title",
     ),
 ]
 

@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from aidstats.build.derive import _has_value
 from aidstats.build.distinct import per_distinct
 from aidstats.build.schemas import Table, raw_columns
 from aidstats.errors import InputProblem, show
@@ -148,3 +149,134 @@ def unused_classes(frames: dict[str, pd.DataFrame]) -> list[InputProblem]:
         for line, row in classes.iterrows()
         if row["commodity"] not in present[row["table"]]
     ]
+
+
+def _document(register: pd.DataFrame, source_id: str) -> str:
+    """The register row where the document of ``source_id`` is cited in full (an 'Ibid.' chain followed to its end)."""
+    full = register["full_citation_id"]
+    seen = {source_id}
+    while source_id in full.index and pd.notna(full[source_id]) and full[source_id] not in seen:
+        source_id = full[source_id]
+        seen.add(source_id)
+    return source_id
+
+
+def publication_problems(frames: dict[str, pd.DataFrame]) -> list[InputProblem]:
+    """Every register row has a publications row; a URL is given once per register row and belongs to one document.
+
+    Register rows that cite the same document (an 'Ibid.' or a repeat, through full_citation_id) may share a URL.
+    """
+    register = frames["sources"].set_index("source_id")
+    publications = frames["publications"]
+    shown_as = "raw/publications.csv"
+    problems = [
+        InputProblem(
+            "raw/sources.csv",
+            int(line),
+            "source_id",
+            show(source_id),
+            "a register row with at least one row in raw/publications.csv (a published version, or status not_found with where we looked)",
+        )
+        for line, source_id in frames["sources"]["source_id"].items()
+        if source_id not in set(publications["source_id"])
+    ]
+    first: dict[str, tuple[int, str]] = {}
+    for line, row in publications[publications["url"].notna()].iterrows():
+        url, source_id = row["url"], row["source_id"]
+        if url not in first:
+            first[url] = (int(line), source_id)
+            continue
+        other_line, other = first[url]
+        if other == source_id:
+            expected = f"a URL not already given for {source_id} on line {other_line}"
+        elif _document(register, other) != _document(register, source_id):
+            expected = f"a URL of {source_id}'s own document; line {other_line} gives it for {other}, a different document"
+        else:
+            continue
+        problems.append(InputProblem(shown_as, int(line), "url", show(url), expected))
+    return problems
+
+
+def corroboration_problems(frames: dict[str, pd.DataFrame]) -> list[InputProblem]:
+    """A corroboration row names a row that exists and cites its source; the paper's value occurs in that row's quote
+    (a sources row: its citation) and the published value in the evidence, whole, as printed figures occur in quotes
+    (:func:`_occurs_whole`); the publication is of the same document; every ``differs`` has a caveat on the row compared
+    (or on the corroboration row) whose issue quotes the evidence, so that both wordings are given."""
+    shown_as = "raw/corroboration.csv"
+    corroboration = frames["corroboration"]
+    register = frames["sources"].set_index("source_id")
+    publications = frames["publications"].set_index("publication_id")
+    caveats = frames["caveats"]
+    problems = []
+    for line, row in corroboration.iterrows():
+        line = int(line)
+        table = frames.get(str(row["table"]))
+        key, _, value = str(row["row_key"]).partition("=")
+        if table is None or key not in table.columns or not _has_value(table[key], value):
+            problems.append(InputProblem(shown_as, line, "row_key", show(row["row_key"]), f"column=value naming a row of {row['table']}"))
+            continue
+        named = table[table[key].astype("string") == value].iloc[0]
+        cited = value if row["table"] == "sources" else named.get("source_id")
+        if cited != row["source_id"]:
+            problems.append(
+                InputProblem(
+                    shown_as, line, "source_id", show(row["source_id"]), f"{cited}, the source of {row['row_key']} in {row['table']}"
+                )
+            )
+        printed_in, text = ("citation", named["citation"]) if row["table"] == "sources" else ("quote", named.get("quote"))
+        if pd.isna(text) or not _occurs_whole(row["value_in_paper"], text):
+            problems.append(
+                InputProblem(
+                    shown_as,
+                    line,
+                    "value_in_paper",
+                    show(row["value_in_paper"]),
+                    f"text that occurs in the {printed_in} of {row['row_key']} in {row['table']} {text!r}, not as part of a longer number or word",
+                )
+            )
+        if pd.notna(row["value_as_published"]) and (
+            pd.isna(row["evidence"]) or not _occurs_whole(row["value_as_published"], row["evidence"])
+        ):
+            problems.append(
+                InputProblem(
+                    shown_as,
+                    line,
+                    "value_as_published",
+                    show(row["value_as_published"]),
+                    f"text that occurs in this row's evidence {row['evidence']!r}, not as part of a longer number or word",
+                )
+            )
+        publication = row["publication_id"]
+        if publication in publications.index:
+            of = publications.at[publication, "source_id"]
+            if _document(register, of) != _document(register, row["source_id"]):
+                problems.append(
+                    InputProblem(
+                        shown_as,
+                        line,
+                        "publication_id",
+                        show(publication),
+                        f"a published version of {row['source_id']}'s document; {publication} is one of {of}'s",
+                    )
+                )
+        if row["verdict"] == "differs" and not _differs_caveat(caveats, row):
+            problems.append(
+                InputProblem(
+                    shown_as,
+                    line,
+                    "verdict",
+                    "differs",
+                    f"a caveat in raw/caveats.csv on {row['table']} {row['row_key']} (or on corroboration corroboration_id={row['corroboration_id']}) "
+                    "whose issue quotes this row's evidence",
+                )
+            )
+    return problems
+
+
+def _differs_caveat(caveats: pd.DataFrame, row: pd.Series) -> bool:
+    names = {(str(row["table"]), str(row["row_key"])), ("corroboration", f"corroboration_id={row['corroboration_id']}")}
+    for caveat in caveats.itertuples():
+        keys = [] if pd.isna(caveat.row_key) else str(caveat.row_key).split(";")
+        if any((str(caveat.table), key) in names for key in keys) and str(row["evidence"]) in str(caveat.issue):
+            return True
+    return False

@@ -69,7 +69,7 @@ def build_tables(root: Path) -> dict[str, pd.DataFrame]:
         except BuildError as err:
             problems += err.problems
     if not problems:
-        problems = crosscheck.unused_classes(frames)
+        problems = crosscheck.unused_classes(frames) + crosscheck.publication_problems(frames) + crosscheck.corroboration_problems(frames)
     if problems:
         raise BuildError(problems)
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
@@ -208,10 +208,12 @@ def _check_in_words(check: pa.Check) -> str:
 
 
 def _pattern_in_words(pattern: str) -> str:
-    from aidstats.build.schemas import PRINTED_NUMBER
+    from aidstats.build.schemas import AT_MOST_25_WORDS, PRINTED_NUMBER, URL
 
     known = {
         PRINTED_NUMBER: "a number as printed, such as 5,346 or 1928 or 0.84",
+        AT_MOST_25_WORDS: "at most 25 words",
+        URL: "an http or https URL with a host, such as https://digitalarchive.wilsoncenter.org/document/113631",
     }
     return known.get(pattern, f"text matching the pattern {pattern}")
 

@@ -653,6 +653,133 @@ class ReconstructionEnterprises(pa.DataFrameModel):
         coerce = True
 
 
+# Where the register's documents are published, and what the published versions say beside the paper (issue 20).
+PUBLICATION_STATUSES = ["confirmed", "probable", "not_found"]
+VERDICTS = ["agrees", "differs", "absent", "not_seen"]
+# An http(s) URL with a host and no spaces.
+URL = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$"
+# At most 25 words (runs of non-space characters).
+AT_MOST_25_WORDS = r"^\S+(\s+\S+){0,24}$"
+PUBLISHERS_RIGHTS = (
+    "The evidence column quotes at most 25 words of each published version (chiefly the publishers' translations), "
+    "only so that each verdict can be checked; those quotations remain under their publishers' and translators' rights, "
+    "and the CC BY licence of the data does not extend to them."
+)
+
+
+@table(["publication_id"], foreign_keys=[SOURCE_FK])
+class Publications(pa.DataFrameModel):
+    publication_id: Text = column(
+        "Publication ID", "Stable identifier: the source_id and where the version is published.", str_matches=r"^[a-z0-9_]+$"
+    )
+    source_id: Text = column("Source", "The register row (sources table) whose document this is a published version of.")
+    status: Enum = column(
+        "Status",
+        "confirmed: the document's date, author or addressee and archival reference agree with the footnote, or the publisher's "
+        "note ties it to the cited publication; probable: date, author or addressee and content agree, but the archival reference "
+        "(or, for a publication, its title page) was not seen; not_found: no published version was found where the searched "
+        "column says we looked (the row's other columns are then empty).",
+        isin=PUBLICATION_STATUSES,
+    )
+    publisher: Text = column(
+        "Publisher", "Who publishes this version, and the host of the copy where it is not the publisher's own.", nullable=True
+    )
+    title: Text = column(
+        "Title", "The document's title as the publisher gives it; empty where the stored copy does not show it.", nullable=True
+    )
+    document_date: Text = column(
+        "Document date",
+        "The document's date as the publisher gives it (for a publication, its date of publication), ISO 8601.",
+        nullable=True,
+        str_matches=ISO_DATE_OR_INTERVAL,
+    )
+    archival_reference: Text = column(
+        "Archival reference",
+        "The archival reference (or source line) exactly as the publisher prints it; empty where not seen.",
+        nullable=True,
+    )
+    translator: Text = column("Translator", "The translator the publisher names; empty where not seen.", nullable=True)
+    url: Text = column(
+        "URL",
+        "Where the published version can be read; empty where none was found, or where the only copies are unauthorised "
+        "(a printed book is then cited by its publisher instead).",
+        nullable=True,
+        str_matches=URL,
+    )
+    matched_on: Text = column(
+        "Matched on", "What was compared and agreed with the footnote: date, author, addressee, archival reference, content.", nullable=True
+    )
+    searched: Text = column("Searched", "Where we looked, and the numbers of the queries in notes/publications/search_log.md.")
+    notes: Text = column("Notes", "What was not checked, and why; other copies.", nullable=True)
+
+    @pa.dataframe_check(error="a status of not_found has no url, publisher or title")
+    def not_found_is_empty(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["status"] != "not_found") | (df["url"].isna() & df["publisher"].isna() & df["title"].isna())
+
+    class Config:
+        name = "publications"
+        title = "Published versions of the documents the paper cites"
+        description = (
+            "One row per published version (an edition or translation) of a document in the source register, with its "
+            "publisher, title, date, archival reference as printed, translator, URL and what matched; and one row, with status "
+            "not_found and where we looked, for each register row for which none was found."
+        )
+        strict = True
+        coerce = True
+
+
+@table(
+    ["corroboration_id"],
+    foreign_keys=[SOURCE_FK, ForeignKey(["publication_id"], "publications", ["publication_id"])],
+)
+class Corroboration(pa.DataFrameModel):
+    corroboration_id: Text = column("Corroboration ID", "Stable identifier.", str_matches=r"^[a-z0-9_]+$")
+    table: Enum = column("Table", "The table of the figure or reference compared.", isin=[*TABLES])
+    row_key: Text = column("Row", "The row compared, as column=value (its primary key).", str_matches=r"^[a-z_]+=.+$")
+    source_id: Text = column("Source", "The register row the compared row cites (for a sources row, itself).")
+    publication_id: Text = column("Publication", "The published version compared (publications table).")
+    value_in_paper: Text = column(
+        "Value in the paper",
+        "The figure, reference or title exactly as the paper prints it: a span of the row's quote (or, for a sources row, its citation).",
+    )
+    value_as_published: Text = column(
+        "Value as published",
+        "The same figure, reference or title as the published version gives it; it occurs in the evidence.",
+        nullable=True,
+    )
+    evidence: Text = column(
+        "Evidence",
+        "At most 25 words of the published version, verbatim from the stored copy, that show the published value. " + PUBLISHERS_RIGHTS,
+        nullable=True,
+        str_matches=AT_MOST_25_WORDS,
+    )
+    locator: Text = column("Locator", "Where in the published version: section, paragraph, page or note.")
+    verdict: Enum = column(
+        "Verdict",
+        "agrees; differs (the number, the unit, what is counted, the date or the place differs, and a caveat says how); absent "
+        "(the published version does not carry the figure); not_seen (a published version exists but the stored copy we could "
+        "read does not reach the passage, so neither agrees, differs nor absent can honestly be said).",
+        isin=VERDICTS,
+    )
+    explanation: Text = column("Explanation", "What agrees or differs, or why it could not be seen.")
+
+    @pa.dataframe_check(error="a verdict of agrees or differs has value_as_published and evidence")
+    def compared_has_evidence(cls, df: pd.DataFrame) -> pd.Series:
+        compared = df["verdict"].isin(["agrees", "differs"])
+        return ~compared | (df["value_as_published"].notna() & df["evidence"].notna())
+
+    class Config:
+        name = "corroboration"
+        title = "The paper's figures beside the published documents"
+        description = (
+            "One row per figure (key figures, reconstruction enterprises) and per archival reference or title (sources) whose "
+            "document has a published version: the value as the paper prints it, as the published version gives it, up to 25 "
+            "words of its wording, a locator and a verdict. " + PUBLISHERS_RIGHTS
+        )
+        strict = True
+        coerce = True
+
+
 # Declare a new table above this line.
 # The caveats and passages tables come last: a caveat may concern any table (its derivation looks up
 # the rows and columns it names, so that table is built before it), and every quote is in a passage.

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from aidstats import metadata
-from aidstats.loader import load, resource
+from aidstats.loader import list_tables, load, resource
 from aidstats.text.citation import location, source_line
 
-__all__ = ["bibtex_names", "citation_bibtex", "citation_text", "footnotes_phrase", "location", "source_line"]
+__all__ = ["bibtex_names", "citation_bibtex", "citation_text", "footnotes_phrase", "location", "published_lines", "source_line"]
 
 
 def _documents(name: str) -> pd.DataFrame:
@@ -33,13 +33,33 @@ def citation_text(name: str | None = None) -> str:
             return "\n".join([*lines, "", f"Table {name} cites no document besides the paper."])
         register = load("sources")
         lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
-        lines += [f"  {source_line(register, source_id)}" for source_id in documents["source_id"]]
+        publications = load("publications") if "publications" in list_tables() else None  # packages before 0.5.0 have none
+        for source_id in documents["source_id"]:
+            lines.append(f"  {source_line(register, source_id)}")
+            lines += [f"    {line}" for line in published_lines(publications, register, source_id)]
         # A citation that is itself damaged or doubtful says so where it is printed.
         about = _caveats_about(set(documents["source_id"]) | set(documents["full_citation_id"].dropna()))
         if len(about):
             lines += ["", "Caveats about these citations:"]
             lines += [f"  {row.caveat_id}: {row.issue}" for row in about.itertuples()]
     return "\n".join(lines)
+
+
+def published_lines(publications: pd.DataFrame | None, register: pd.DataFrame, source_id: str) -> list[str]:
+    """'Published in translation: <publisher>, <title>, <url>' for each confirmed or probable published version of a
+    register row (for a cited publication, 'Published copy: …'); a probable one says so. None for a package without
+    the publications table."""
+    if publications is None:
+        return []
+    kind = register.loc[register["source_id"] == source_id, "kind"].iloc[0]
+    label = "Published copy" if kind == "publication" else "Published in translation"
+    found = publications[(publications["source_id"] == source_id) & publications["status"].isin(["confirmed", "probable"])]
+    lines = []
+    for row in found.itertuples():
+        parts = [str(part) for part in (row.publisher, row.title, row.url) if pd.notna(part)]
+        probable = " (a probable match: see the publications table's notes)" if row.status == "probable" else ""
+        lines.append(f"{label}: {', '.join(parts)}{probable}")
+    return lines
 
 
 def _caveats_about(source_ids: set[str]) -> pd.DataFrame:

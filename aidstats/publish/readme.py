@@ -28,6 +28,7 @@ from aidstats.package import PARQUET_SUFFIX
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
 CAVEATS_START, CAVEATS_END = "<!-- caveats:start -->", "<!-- caveats:end -->"
 CITE_START, CITE_END = "<!-- citation:start -->", "<!-- citation:end -->"
+CORROBORATION_START, CORROBORATION_END = "<!-- corroboration:start -->", "<!-- corroboration:end -->"
 
 # Characters that can start Markdown (CommonMark and GitHub's extensions) inside a line:
 # escapes, code, emphasis, links and images, HTML, entities, table cells, strikethrough, math.
@@ -237,6 +238,45 @@ def citation_markdown(root: Path | None = None) -> str:
     return "\n".join([CITE_START, "", f"> {markdown_text(descriptor(root)['citation'])}", "", CITE_END])
 
 
+def _counts(frame, column: str) -> str:
+    """'agrees 11, differs 2, …': every category of ``column`` in the schema's order, zero counts included."""
+    counts = frame[column].value_counts()
+    return ", ".join(f"{category} {int(counts.get(category, 0))}" for category in frame[column].cat.categories)
+
+
+def verdict_counts(root: Path | None = None) -> str:
+    """The corroboration table's verdicts counted, as the README and the CHANGELOG print them."""
+    return "verdicts: " + _counts(load("corroboration", root), "verdict")
+
+
+def publication_counts(root: Path | None = None) -> str:
+    """The register's rows counted by the best status of their published versions (confirmed, probable, not_found)."""
+    publications = load("publications", root)
+    order = list(publications["status"].cat.categories)
+    best = publications.groupby("source_id", observed=True)["status"].agg(lambda s: min(s.astype(str), key=order.index))
+    return "register rows by their best published version: " + ", ".join(f"{status} {int((best == status).sum())}" for status in order)
+
+
+def corroboration_markdown(root: Path | None = None) -> str:
+    """Where the cited documents are published and what the published versions say beside the paper, counted."""
+    if "corroboration" not in list_tables(root):
+        return f"{CORROBORATION_START}\n{CORROBORATION_END}"
+    rights = descriptor(root)
+    resource = next(r for r in rights["resources"] if r["name"] == "corroboration")
+    evidence = next(f for f in resource["schema"]["fields"] if f["name"] == "evidence")
+    rights_sentence = evidence["description"].split(". ", 1)[1]
+    lines = [
+        CORROBORATION_START,
+        "",
+        f"`publications`, {markdown_text(publication_counts(root))}. `corroboration`, the paper's figures and references beside "
+        f"those versions, {markdown_text(verdict_counts(root))} (not_seen: the stored copy we could read does not reach the passage). "
+        + markdown_text(rights_sentence),
+        "",
+        CORROBORATION_END,
+    ]
+    return "\n".join(lines)
+
+
 def _replace(text: str, start: str, end: str, new: str) -> str:
     if start not in text or end not in text:
         return text  # a README without this section keeps its text
@@ -251,6 +291,7 @@ def update_readme(readme: Path, root: Path | None = None) -> bool:
     new = _replace(text, START, END, tables_markdown(root))
     new = _replace(new, CAVEATS_START, CAVEATS_END, caveats_markdown(root))
     new = _replace(new, CITE_START, CITE_END, citation_markdown(root))
+    new = _replace(new, CORROBORATION_START, CORROBORATION_END, corroboration_markdown(root))
     readme.write_text(new, encoding="utf-8")
     return new != text
 

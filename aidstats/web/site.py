@@ -215,7 +215,9 @@ def _cell(value, field: dict, link: dict | None = None) -> dict:
     }
     search = []  # not a link's title: the goods list's title names every donor, so "Poland" would find every row
     if cell["number"]:
-        search += [text.replace(",", "") for text in {shown.text, shown.full} if "," in text]
+        search += [
+            text.replace(",", "") for text in (shown.text, shown.full) if text and "," in text
+        ]  # a tuple: a set's order changes per run
     elif isinstance(value, str) and "_" in value and value in field.get("constraints", {}).get("enum", []) and not cell["href"]:
         cell["text"], cell["value"] = value.replace("_", " "), value
         search.append(value)
