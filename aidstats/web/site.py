@@ -12,12 +12,16 @@ caveats and downloads.  Source ids, foreign keys and caveat row keys link to
 the row they name.  Selecting a row opens a panel with the quote it came
 from, highlighted in its passage of the paper (footnote marks and footnotes
 rendered by :mod:`aidstats.text.passages`), the document the footnote cites,
-the caveats naming the row, a link to the row, a plain-text citation of it
-and a link to report a problem with it.
+its published versions (each a link, as ``aidstats cite`` words it) or that
+none was found and where we looked, the row's comparisons with a published
+version (verdict, the figure as published, evidence, locator, explanation,
+a link to the comparison), the caveats naming the row, a link to the row, a
+plain-text citation of it and a link to report a problem with it.  A row a
+published version contradicts is marked in the table, in words.
 
 Plain HTML, CSS and two scripts (``site.js`` the table, ``charts.js`` the
 charts, which requests plotly.js only once the table works); plotly.js, the
-charts' figures and the passages are each shipped once in assets/; no CDN, no server code.  Every
+charts' figures, the passages and the published versions are each shipped once in assets/; no CDN, no server code.  Every
 number is written by :mod:`aidstats.text.numbers`.  The pages are Jinja2 templates
 (``web/assets/templates``) with autoescaping on, so text from the data is
 always text: never markup, never script.
@@ -36,7 +40,7 @@ import pandas as pd
 
 from aidstats.loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
 from aidstats.publish.archive_readme import REPOSITORY
-from aidstats.publish.cite import location, source_line
+from aidstats.publish.cite import location, published_lines, source_line
 from aidstats.publish.release import build_archive
 from aidstats.publish.tables import unit_symbols
 from aidstats.text.numbers import format_value, heading
@@ -126,6 +130,68 @@ def _sources(root: Path) -> dict[str, dict]:
     }
 
 
+def _publications(root: Path) -> dict[str, object]:
+    """The published versions of each register document that has a row in the ``publications`` table, by source id
+    (``documents``).
+
+    ``lines``: one per confirmed or probable version, as ``aidstats cite`` prints it
+    (:func:`aidstats.publish.cite.published_lines`: "Published in translation: publisher, title, url", a probable
+    match saying so; a printed book has no url), the panel making its url a link;
+    ``searched``: where we looked, for a document none of whose rows found a version, as the indexes of its parts
+    (split at "; ") in the list ``searched`` beside ``documents``: nearly every search names the same corpus, and the
+    site's weight is bounded.  No document for a package before 0.5.0, and none for the paper itself (every row the
+    paper documents would repeat it).
+    """
+    if "publications" not in list_tables(root):
+        return {"documents": {}, "searched": []}
+    publications, register = load("publications", root), load("sources", root)
+    kinds = dict(zip(register["source_id"], register["kind"], strict=True))
+    found: dict[str, dict] = {}
+    parts: dict[str, int] = {}  # every part of the searched texts, once (most name the same corpus), by its index
+    for source_id, versions in publications.groupby("source_id", sort=False):
+        if kinds.get(source_id) in (None, "paper"):
+            continue
+        lines = published_lines(versions, register, source_id)
+        searched = "; ".join(dict.fromkeys(str(s) for s in versions["searched"] if not _missing(s)))
+        found[source_id] = {
+            "lines": lines,
+            "searched": [] if lines else [parts.setdefault(part, len(parts)) for part in searched.split("; ")],
+        }
+    return {"documents": found, "searched": list(parts)}
+
+
+def _corroboration(table: str, root: Path, frames: dict) -> dict[str, list[dict]]:
+    """The corroboration rows comparing rows of ``table`` with a published version, by the compared row's :func:`row_id`.
+
+    The ``row_key`` names the row as a caveat's does (``figure_id=pyongyang_bombing_deaths``); each entry holds
+    its verdict, the figure as the published version gives it, the evidence (at most 25 words of
+    the published version), the locator, the explanation and its own id (a link to its row).  The figure as the paper
+    gives it is the row itself, so it is not shipped again (the site's weight is bounded).
+    """
+    if "corroboration" not in list_tables(root):
+        return {}
+    frame = load("corroboration", root)
+    by_row: dict[str, list[dict]] = {}
+    for record in frame[frame["table"] == table].to_dict("records"):
+        for pairs in _row_key_parts("" if _missing(record["row_key"]) else record["row_key"]):
+            rid = _find_row(table, pairs, root, frames)
+            if rid:
+                by_row.setdefault(rid, []).append(
+                    {
+                        key: "" if _missing(record[column]) else str(record[column])
+                        for key, column in (
+                            ("id", "corroboration_id"),
+                            ("verdict", "verdict"),
+                            ("published", "value_as_published"),
+                            ("evidence", "evidence"),
+                            ("locator", "locator"),
+                            ("explanation", "explanation"),
+                        )
+                    }
+                )
+    return by_row
+
+
 def _downloads(name: str, package: dict) -> list[dict]:
     return [
         {
@@ -140,8 +206,9 @@ def _downloads(name: str, package: dict) -> list[dict]:
     ]
 
 
-def _write_provenance(out: Path, passages: dict[str, str], sources: dict) -> None:
-    """The paper's passages (rendered, footnotes as marks and notes) and the source register, once for every table page.
+def _write_provenance(out: Path, passages: dict[str, str], sources: dict, publications: dict | None = None) -> None:
+    """The paper's passages (rendered, footnotes as marks and notes), the source register and the published versions
+    of its documents (:func:`_publications`), once for every table page.
 
     A script rather than JSON: a page opened from disk may not fetch a file, but it may load a script.
     """
@@ -150,7 +217,11 @@ def _write_provenance(out: Path, passages: dict[str, str], sources: dict) -> Non
     from aidstats.text.passages import footnotes, to_html
 
     notes = footnotes(passages.values())
-    data = {"passages": {pid: str(to_html(text, notes)) for pid, text in passages.items()}, "sources": sources}
+    data = {
+        "passages": {pid: str(to_html(text, notes)) for pid, text in passages.items()},
+        "sources": sources,
+        "publications": publications or {},
+    }
     # "</" written as "<\/" so no text can end a script element, should the file ever be inlined.
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     (out / "assets" / "provenance.js").write_text(f"window.aidstatsProvenance = {text};\n", encoding="utf-8")
@@ -496,6 +567,12 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
     frames: dict = {}  # each table this page refers to, loaded once
     caveats = _caveats_by_row(name, root, frames)
     rows = _rows(frame, fields, key, passages, _links(resource, package, root, frames), caveats)
+    corroboration = _corroboration(name, root, frames)
+    # A row a published version contradicts is marked in its value (else its first) cell, in words a screen reader reads.
+    marked = next((i for i, f in enumerate(fields) if f["name"] == "value"), 0)
+    for row in rows:
+        if any(c["verdict"] == "differs" for c in corroboration.get(row["id"], [])):
+            row["cells"][marked] = {**row["cells"][marked], "differs": True}
     widest = {f["name"]: frame[f["name"]].dropna().astype(str).str.len().max() for f in fields if f["type"] == "string"}
     # Only prose is long text: identifiers (figure_id, a caveat's row keys) have no spaces and break at a cap instead.
     prose = {n for n in widest if frame[n].dropna().astype(str).str.contains(" ").mean() > 0.5}
@@ -532,6 +609,8 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
             "paper": package["sources"][0]["title"],  # the paper every table is transcribed from
             # What each caveat naming a row of this table says, for the row's panel.
             "caveats": _caveat_issues(root, {c for ids in caveats.values() for c in ids}),
+            # Each row's comparisons with a published version of its document, by row id (issue 20).
+            "corroboration": corroboration,
             "repository": REPOSITORY,  # where "report a problem with this row" opens a new issue
         },
     )
@@ -720,7 +799,7 @@ def build_site(out: Path, root: Path | None = None) -> Path:
         exports = write_exports(site / "exports", root)
         archive, digest = build_archive(root, site, exports=exports)
         passages, sources = _passages(root), _sources(root)
-        _write_provenance(site, passages, sources)
+        _write_provenance(site, passages, sources, _publications(root))
         _write_rows(site, root, package)
         for name, page in zip(tables, pages, strict=True):
             write_text(site / page, table_page(name, root, package, passages, sources))

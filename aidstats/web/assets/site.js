@@ -237,6 +237,8 @@
     if (quote) lines.push("Quote: “" + quote + "”");
     lines.push("Paper: " + sourceText(source));
     if (source && source.kind !== "paper") lines.push("Cited there: " + source.line);
+    var published = ((shared.publications || {}).documents || {})[row.getAttribute("data-source")];
+    (published ? published.lines : []).forEach(function (line) { lines.push(line); });
     lines.push("Data: " + provenance.citation);
     lines.push("Link: " + link(row));
     return lines.join("\n");
@@ -339,6 +341,100 @@
     }
   }
 
+  // A link to a URL from the data, only if it is a web address (never "javascript:" or the like).
+  function webLink(url, text) {
+    if (!/^https?:\/\//i.test(url)) return document.createTextNode(text);
+    var anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.textContent = text;
+    return anchor;
+  }
+
+  // The published versions of the row's document, each line as `aidstats cite` prints it with its URL a link; for a
+  // document none was found of, that none was, and where we looked (assets/provenance.js, "publications").
+  function listPublished(row) {
+    var part = panel.querySelector(".published-part");
+    if (!part) return;
+    var list = part.querySelector("ul.published"), none = part.querySelector(".not-published");
+    list.textContent = "";
+    var found = ((shared.publications || {}).documents || {})[row.getAttribute("data-source")];
+    part.hidden = !found;
+    if (!found) return;
+    found.lines.forEach(function (line) {
+      var item = document.createElement("li");
+      // The line's URL (no space in it; a printed book has none) is made a link where it stands.
+      var url = /https?:\/\/\S+/.exec(line);
+      if (!url) {
+        item.textContent = line;
+      } else {
+        item.appendChild(document.createTextNode(line.slice(0, url.index)));
+        item.appendChild(webLink(url[0], url[0]));
+        item.appendChild(document.createTextNode(line.slice(url.index + url[0].length)));
+      }
+      list.appendChild(item);
+    });
+    list.hidden = !found.lines.length;
+    none.hidden = !!found.lines.length;
+    none.textContent = found.lines.length ? "" :
+      "No published version of this document was found. Where we looked: " + found.searched.map(function (i) {
+        return shared.publications.searched[i];
+      }).join("; ").replace(/\.$/, "") + ".";
+  }
+
+  // The row's comparisons with a published version of its document (the page's provenance, "corroboration"):
+  // the verdict, the figure as published, the evidence quoted, where it is, what differs, and a link to the comparison.
+  function listCorroboration(row) {
+    var part = panel.querySelector(".corroboration-part");
+    if (!part) return;
+    var list = part.querySelector("ul");
+    list.textContent = "";
+    var entries = (provenance.corroboration || {})[row.id] || [];
+    entries.forEach(function (entry) {
+      var item = document.createElement("li");
+      item.className = "verdict-" + entry.verdict;
+      var head = document.createElement("p");
+      var verdict = document.createElement("strong");
+      verdict.className = "verdict";
+      verdict.textContent = "Verdict: " + entry.verdict.replace(/_/g, " ");
+      head.appendChild(verdict);
+      head.appendChild(document.createTextNode(" · "));
+      var anchor = document.createElement("a");
+      anchor.href = "corroboration.html#row-" + encodeURIComponent(entry.id);
+      anchor.textContent = "comparison " + entry.id;
+      head.appendChild(anchor);
+      item.appendChild(head);
+      [["In the paper", entry.paper], ["As published", entry.published]].forEach(function (pair) {
+        if (!pair[1]) return;
+        var line = document.createElement("p");
+        line.className = pair[0] === "As published" ? "as-published" : "in-paper";
+        line.textContent = pair[0] + ": " + pair[1];
+        item.appendChild(line);
+      });
+      if (entry.evidence) {
+        var evidence = document.createElement("p");
+        evidence.className = "evidence";
+        evidence.appendChild(document.createTextNode("Evidence: "));
+        var quoted = document.createElement("q");
+        quoted.textContent = entry.evidence;
+        evidence.appendChild(quoted);
+        if (entry.locator) evidence.appendChild(document.createTextNode(" (" + entry.locator + ")"));
+        item.appendChild(evidence);
+      } else if (entry.locator) {
+        var where = document.createElement("p");
+        where.textContent = "Where: " + entry.locator;
+        item.appendChild(where);
+      }
+      if (entry.explanation) {
+        var why = document.createElement("p");
+        why.className = "explanation";
+        why.textContent = entry.explanation;
+        item.appendChild(why);
+      }
+      list.appendChild(item);
+    });
+    part.hidden = !entries.length;
+  }
+
   // The links in the row's cells, each after its column's heading ("Full citation ID: fn29"), so a phone need
   // not scroll the table sideways to follow one.
   function listLinks(row) {
@@ -385,6 +481,8 @@
     fill(".location", source ? source.location : "");
     panel.querySelector(".location").parentNode.hidden = !(source && source.location);
     listCaveats(row);
+    listPublished(row);
+    listCorroboration(row);
     listLinks(row);
     // The row's own file, data/rows/<table>/<key>.json: its name holds the key percent-encoded, so the link encodes it again.
     var json = panel.querySelector(".row-json");
