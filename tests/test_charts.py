@@ -146,7 +146,7 @@ new MutationObserver(function (records) {
 
 
 def drawn(page, count: int) -> None:
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}", timeout=30_000)
+    page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length >= {count}", timeout=30_000)
 
 
 @pytest.fixture

@@ -128,7 +128,7 @@ def test_the_dashboard_links_the_website_the_documentation_and_the_archive(dashb
 
 def test_every_chart_renders_offline_with_the_partial_bundle(dashboard_file, page):
     page.goto(dashboard_file.as_uri())
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
+    page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length >= {len(CHARTS)}", timeout=30_000)
     # The bundle registers every trace type the charts use (an unregistered one is silently not drawn).
     registered = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
     used = {trace.type for chart in CHARTS.values() for trace in chart.make().data}
@@ -263,7 +263,7 @@ def test_no_serious_or_critical_accessibility_violation_drawn_or_not(dashboard_f
     from test_site_a11y import violations
 
     page.goto(dashboard_file.as_uri())
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
+    page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length >= {len(CHARTS)}", timeout=30_000)
     assert violations(page) == []
     # --cdn offline: every chart replaced by its sentence and its numbers.
     path = tmp_path / "small.html"
@@ -292,7 +292,7 @@ def test_the_browser_runs_the_cdn_file_only_if_it_matches_the_hash(tmp_path, pag
             page.wait_for_function(f"document.querySelectorAll('figure.chart .chart-failed').length === {len(CHARTS)}", timeout=30_000)
             assert any("integrity" in e for e in page.errors), page.errors
         else:
-            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}", timeout=30_000)
+            page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length >= {len(CHARTS)}", timeout=30_000)
             assert page.evaluate("Plotly.version") == figures.plotly_js_version() and page.errors == []
     finally:
         page.unroute(url, cdn)

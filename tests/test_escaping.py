@@ -197,7 +197,8 @@ def _open(page, path: Path) -> None:
     # charts.js draws the charts after the table works (plotly.js is loaded then): wait for every one.
     charts = page.locator("[data-chart]").count()
     if charts:
-        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=30_000)
+        # data-drawn: newPlot has resolved (its first .main-svg comes before the legend and axes are drawn).
+        page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length >= {charts}", timeout=30_000)
 
 
 def _assert_harmless(page) -> None:
@@ -299,7 +300,7 @@ def test_dashboard_shows_hostile_text_as_typed(hostile, hostile_dashboard, page)
     from aidstats.web.figures import caption
 
     page.goto(hostile_dashboard.as_uri())
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('[data-chart][data-drawn]').length >= 4", timeout=30_000)
     # The site's caveat list (macros.html): "<strong>id</strong> (table): issue", the evidence, "Treatment: …".
     items = page.locator("#caveats li").all_inner_texts()
     assert any(

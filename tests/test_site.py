@@ -53,7 +53,7 @@ def test_every_page_loads_offline_without_errors(site, page, name):
     # charts.js draws the charts after the table works (plotly.js is loaded then): wait for every one.
     charts = page.locator("[data-chart]").count()
     if charts:
-        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=30_000)
+        page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length >= {charts}", timeout=30_000)
     if name != "index":
         rows = page.locator("table.data tbody tr")
         assert rows.count() == len(aidstats.load(name))

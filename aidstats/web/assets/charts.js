@@ -100,6 +100,8 @@
     drawn.set(holder, narrow);
     holder.closest("figure").classList.add("drawn");
     window.Plotly.newPlot(holder, figure.data, pageLayout(figure, narrow), figure.config).then(function () {
+      // Said once plotly has finished (legend and axes included), not when its first svg appears.
+      holder.setAttribute("data-drawn", "");
       if (!firstDrawn) {
         firstDrawn = true;
         performance.mark(FIRST_CHART_MARK);
