@@ -10,9 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from aidstats.cli import app
+
+# No test asserts a time (TESTING.md): hypothesis's per-example deadline (200 ms) and its too-slow health check
+# are timings, and failed test_properties on a loaded machine, so every hypothesis test runs without them.
+settings.register_profile("aidstats", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("aidstats")
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
