@@ -181,25 +181,9 @@
   }
 
   // ---- under each chart: downloads and the table ----
-  function csvField(value) {
-    if (value === null || value === undefined) return "";
-    var text = String(value);
-    return /[",\r\n]|^\s|\s$/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
-  }
-
   function csv(table) {
-    return [table.columns].concat(table.rows).map(function (row) { return row.map(csvField).join(","); }).join("\r\n") + "\r\n";
-  }
-
-  // A file made in the page (a Blob), so the download works from disk and in the one-file dashboard.
-  function save(name, text, type) {
-    var link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([text], { type: type }));
-    link.download = name;
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+    var field = window.aidstatsFiles.csvField;  // site.js's: one CSV rule for every download of the site
+    return [table.columns].concat(table.rows).map(function (row) { return row.map(field).join(","); }).join("\n") + "\n";
   }
 
   // The image as a notebook shows the figure: its own layout, title included, at a desktop width.
@@ -290,7 +274,7 @@
     toggle.addEventListener("click", function () { showTable(holder, table.hidden); });
     png.addEventListener("click", function () { saveImage(name, figure, "png"); });
     svg.addEventListener("click", function () { saveImage(name, figure, "svg"); });
-    data.addEventListener("click", function () { save(name + ".csv", csv(figure.table), "text/csv;charset=utf-8"); });
+    data.addEventListener("click", function () { window.aidstatsFiles.save(csv(figure.table), "text/csv;charset=utf-8", name + ".csv"); });
     // The caption stays the figure's last child, as HTML wants it.
     var caption = element.querySelector("figcaption");
     reserve(holder, isNarrow(holder));

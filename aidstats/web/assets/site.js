@@ -3,6 +3,25 @@
 // wires the table first and marks "aidstats-table-interactive" when it is done, before any chart is drawn.
 (function () {
   "use strict";
+  // Files made in the page (a Blob), so downloads work from disk and in the one-file dashboard; one CSV rule,
+  // the package's own (every text quoted). charts.js uses these too (window.aidstatsFiles), when a button is pressed.
+  function csvField(value) {
+    if (value === null || value === undefined) return "";
+    if (typeof value === "number") return String(value);
+    return "\"" + String(value).replace(/"/g, "\"\"") + "\"";
+  }
+
+  function save(text, type, name) {
+    var anchor = document.createElement("a");
+    anchor.href = URL.createObjectURL(new Blob([text], { type: type }));
+    anchor.download = name;
+    document.body.appendChild(anchor);
+    anchor.click();
+    anchor.remove();
+    setTimeout(function () { URL.revokeObjectURL(anchor.href); }, 10000);
+  }
+  window.aidstatsFiles = { csvField: csvField, save: save };
+
   var table = document.querySelector("table.data[id^='table-']");
   var info = document.getElementById("provenance");
   var provenance = info ? JSON.parse(info.textContent) : null;
@@ -538,22 +557,6 @@
   }
 
   // ---- "download the rows shown": the rows as the data holds them (data/rows/<table>.js, loaded when first asked) ----
-  function csvField(value) {
-    if (value === null || value === undefined) return "";
-    if (typeof value === "number") return String(value);
-    return "\"" + String(value).replace(/"/g, "\"\"") + "\"";
-  }
-
-  function save(text, type, name) {
-    var anchor = document.createElement("a");
-    anchor.href = URL.createObjectURL(new Blob([text], { type: type }));
-    anchor.download = name;
-    document.body.appendChild(anchor);
-    anchor.click();
-    anchor.remove();
-    setTimeout(function () { URL.revokeObjectURL(anchor.href); }, 10000);
-  }
-
   function download(format) {
     var all = window.aidstatsRows && window.aidstatsRows[provenance.table];
     if (!all) {
