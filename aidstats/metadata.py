@@ -10,6 +10,8 @@ VERSION = "0.5.0"
 CREATED = "2026-12-04T00:00:00Z"
 NAME = "aidstats"
 # Where each release's archive is published; `aidstats download` fetches the installed version's.
+# Where the release workflow publishes the website (GitHub Pages), its documentation under docs/.
+SITE_URL = "https://aidstats.github.io/aidstats/"
 RELEASE_URL = "https://github.com/aidstats/aidstats/releases/download/v{version}/aidstats-data-{version}.zip"
 # The title says what the package holds and no more: the goods list has no Soviet deliveries, the minerals
 # went to the USSR, and the figures reach beyond 1951-1953 (1950's lead request, the Three Year Plan of

@@ -24,6 +24,7 @@ from conftest import ROOT, made_once
 from test_escaping import CAVEAT_ID, HOSTILE, make_hostile_package
 
 import aidstats
+from aidstats import metadata
 from aidstats.cli import app
 from aidstats.publish.readme import table_page, tables_markdown
 
@@ -137,7 +138,7 @@ def test_the_readmes_screenshots_are_shown(site):
 
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-DOCS_URL = "https://aidstats.github.io/aidstats/docs/"  # where the release workflow publishes the site (GitHub Pages)
+DOCS_URL = f"{metadata.SITE_URL}docs/"  # where the release workflow publishes the site (GitHub Pages)
 
 
 def test_the_readme_is_short_and_its_first_screen_has_the_set_up_and_the_load():

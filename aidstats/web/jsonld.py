@@ -27,9 +27,9 @@ from aidstats import metadata
 from aidstats.loader import descriptor, list_tables, load
 from aidstats.publish.release import archive_name
 
-# Where the release workflow publishes the site (README, "Documentation, website, release"); the dashboard,
-# a file that may be opened from anywhere, links to it and to its documentation by this address.
-SITE_URL = "https://aidstats.github.io/aidstats/"
+# Where the release workflow publishes the site (one home: aidstats.metadata); the dashboard, a file that may be
+# opened from anywhere, links to it and to its documentation by this address.
+SITE_URL = metadata.SITE_URL
 # The subject of every table: the state the figures are about.  The descriptor has no field for a
 # place, so it is named here once; the other states come from the package's donors table.
 SUBJECT = "Democratic People's Republic of Korea (North Korea)"
