@@ -207,3 +207,46 @@ def test_a_busy_machine_is_said_to_be_busy_beside_the_page_loads(page_load, monk
     assert "the machine was not oversubscribed" in render_page_load(page_load, results)  # load averages 1.0 to 1.9
     results["dashboard", "baseline", 4][0]["loadavg"] = 6.5  # above 2 cores
     assert "ranged from 1.0 to 6.5 on 2 cores: other work was running" in render_page_load(page_load, results)
+
+
+# ---- benchmarks/site_build.py: the time of `aidstats site` against a committed version ----
+
+
+@pytest.fixture
+def site_build(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # it takes the git export and the CPU's name from page_load
+    spec = importlib.util.spec_from_file_location("bench_site_build", ROOT / "benchmarks" / "site_build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def site_runs(*pairs: tuple[float, float]) -> list[dict]:
+    return [{"wall": wall, "cpu": cpu, "loadavg": 1.0} for wall, cpu in pairs]
+
+
+def test_site_build_reports_the_medians_and_the_ratio_of_cpu_times(site_build):
+    # Medians: baseline wall 10, CPU 8; working tree wall 6, CPU 5: 5/8 = 0.625 ("0.62×" rounded half to even), 37.5% less.
+    results = {"baseline": site_runs((10, 8), (12, 9), (9, 7)), "working tree": site_runs((6, 5), (7, 6), (5, 4))}
+    text = site_build.report(results, "`HEAD` (abc1234)", [], 3, "today", "python benchmarks/site_build.py")
+    assert "| `HEAD` (abc1234) | 10.00 s | 8.00 s |" in text
+    assert "| working tree | 6.00 s | 5.00 s |" in text
+    assert "takes 0.62× the baseline's CPU time (less by 38%) and 0.60× its wall time." in text
+    assert "The two sites are the same bytes, file by file." in text
+
+
+def test_site_build_says_more_when_slower_and_names_the_files_that_differ(site_build):
+    results = {"baseline": site_runs((4, 4)), "working tree": site_runs((5, 5))}
+    text = site_build.report(results, "`HEAD` (abc1234)", ["index.html", "assets/site.js"], 1, "today", "cmd")
+    assert "takes 1.25× the baseline's CPU time (more by 25%)" in text
+    assert "The two sites differ in 2 files: `index.html`, `assets/site.js`." in text
+
+
+def test_site_build_finds_a_file_in_one_site_only_and_one_whose_bytes_differ(site_build, tmp_path):
+    for side in ("old", "new"):
+        (tmp_path / side / "assets").mkdir(parents=True)
+        (tmp_path / side / "same.html").write_text("x")
+    (tmp_path / "old" / "assets" / "site.js").write_text("a")
+    (tmp_path / "new" / "assets" / "site.js").write_text("b")
+    (tmp_path / "new" / "extra.json").write_text("{}")
+    assert site_build.differing(tmp_path / "old", tmp_path / "new") == ["assets/site.js", "extra.json"]

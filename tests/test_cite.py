@@ -185,7 +185,7 @@ def test_bibtex_of_a_publication_has_no_archive():
 def test_bibtex_prints_special_characters_in_the_data_as_text(monkeypatch):
     """LaTeX typesets BibTeX fields: a brace, &, %, $, #, _, ~, ^ or \\ in a title must
     print as itself, and braces must stay balanced (BibTeX counts even an escaped one)."""
-    real_load = aidstats.publish.cite.load
+    real_load = aidstats.publish.cite.load_rows
 
     def load(name, *args, **kwargs):
         frame = real_load(name, *args, **kwargs)
@@ -193,7 +193,7 @@ def test_bibtex_prints_special_characters_in_the_data_as_text(monkeypatch):
             frame.loc[frame.source_id == "fn45", "title"] = "Report {draft & 50% $5 #3 a_b ~ x^2 \\ end"
         return frame
 
-    monkeypatch.setattr(aidstats.publish.cite, "load", load)
+    monkeypatch.setattr(aidstats.publish.cite, "load_rows", load)
     entry = citation_bibtex("railway_damage").split("\n\n")[-1]
     title = entry.splitlines()[1]
     assert title == (

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+from fractions import Fraction
 
+import pandas as pd
 import pytest
 
 from aidstats.metrics import implied_plan, percent_of_plan
@@ -38,3 +41,24 @@ def test_the_smallest_float_is_taken_as_it_is_not_as_its_shortest_decimal():
     # 5e-324 is how Python prints 2**-1074, the smallest float; as a decimal it would be 1.2% too large.
     # 100 times 2**-1074 is itself a float, exactly, so that is the answer.
     assert percent_of_plan(5e-324, 1.0) == 100 * 2.0**-1074
+
+
+def test_the_smallest_normal_float_is_taken_as_its_shortest_decimal_like_any_other():
+    # 2.2250738585072014e-308 (sys.float_info.min) is the smallest float with all its digits, so it is read as
+    # printed, like every figure above it. 100 times it over 1.9 lies so near the midpoint of two floats that
+    # reading it as the binary value instead (2**-1022) rounds the plan to the float below.
+    printed = Fraction("2.2250738585072014e-308")
+    assert printed != Fraction(2.0**-1022)
+    assert implied_plan(sys.float_info.min, 1.9).plan == float(printed * 100 / Fraction("1.9"))
+    assert implied_plan(sys.float_info.min, 1.9).plan != float(Fraction(2.0**-1022) * 100 / Fraction("1.9"))
+
+
+def test_a_nullable_integer_percentage_with_a_gap_gives_its_decimals_and_a_missing_plan():
+    # pandas' Int64 keeps a missing percentage as NA; with decimals left out, each percentage's own (0 here) is used.
+    # 1.29 at 32% (whole numbers: 31.5 to 32.5): plan 129/32 = 4.03125, low 129/32.5, high 129/31.5.
+    percent = pd.Series([32, None], dtype="Int64", index=["coal", "lead"])
+    got = implied_plan(pd.Series([1.29, 1.0], index=["coal", "lead"]), percent)
+    assert got.plan["coal"] == 4.03125
+    assert got.low["coal"] == float(Fraction(129) / Fraction("32.5"))
+    assert got.high["coal"] == float(Fraction(129) / Fraction("31.5"))
+    assert math.isnan(got.plan["lead"]) and math.isnan(got.low["lead"]) and math.isnan(got.high["lead"])

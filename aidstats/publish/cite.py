@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from aidstats import metadata
-from aidstats.loader import list_tables, load, resource
+from aidstats.loader import list_tables, load_rows, resource
 from aidstats.text.citation import location, source_line
 
 __all__ = ["bibtex_names", "citation_bibtex", "citation_text", "footnotes_phrase", "location", "published_lines", "source_line"]
@@ -18,7 +18,7 @@ __all__ = ["bibtex_names", "citation_bibtex", "citation_text", "footnotes_phrase
 
 def _documents(name: str) -> pd.DataFrame:
     """The register rows a table's sources name, in the register's order (the paper left out)."""
-    sources = load("sources")
+    sources = load_rows("sources")
     cited = [s["path"].partition("#")[2] for s in resource(name).get("sources", [])]
     return sources[sources["source_id"].isin(cited) & (sources["kind"] != "paper")]
 
@@ -31,9 +31,9 @@ def citation_text(name: str | None = None) -> str:
         documents = _documents(name)
         if documents.empty:
             return "\n".join([*lines, "", f"Table {name} cites no document besides the paper."])
-        register = load("sources")
+        register = load_rows("sources")
         lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
-        publications = load("publications") if "publications" in list_tables() else None  # packages before 0.5.0 have none
+        publications = load_rows("publications") if "publications" in list_tables() else None  # packages before 0.5.0 have none
         for source_id in documents["source_id"]:
             lines.append(f"  {source_line(register, source_id)}")
             lines += [f"    {line}" for line in published_lines(publications, register, source_id)]
@@ -64,7 +64,7 @@ def published_lines(publications: pd.DataFrame | None, register: pd.DataFrame, s
 
 def _caveats_about(source_ids: set[str]) -> pd.DataFrame:
     """The caveats on the sources table whose row_key names one of ``source_ids``."""
-    caveats = load("caveats")
+    caveats = load_rows("caveats")
     on_sources = caveats[caveats["table"] == "sources"]
     named = on_sources["row_key"].fillna("").str.split(";")
     return on_sources[named.map(lambda keys: any(key.removeprefix("source_id=") in source_ids for key in keys))]
@@ -144,7 +144,7 @@ def citation_bibtex(name: str | None = None) -> str:
     if name is None:
         return "\n\n".join(entries)
     resource(name)  # an unknown name raises, listing the valid ones
-    register = load("sources").set_index("source_id")
+    register = load_rows("sources").set_index("source_id")
     cited_in: dict[str, list[int]] = {}
     for source_id in _documents(name)["source_id"]:
         cited_in.setdefault(_first_citation(register, source_id), []).append(int(register.at[source_id, "footnote"]))

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from aidstats.loader import descriptor, list_tables, load, package_root, resource
+from aidstats.loader import descriptor, list_tables, load_rows, package_root, resource
 from aidstats.text.numbers import symbols
 
 
 def tables(root: Path) -> list[tuple[str, dict, pd.DataFrame]]:
     """Every table of the package: its name, its resource descriptor and its data."""
-    return [(name, resource(name, root), load(name, source=root)) for name in list_tables(root)]
+    return [(name, resource(name, root), load_rows(name, source=root)) for name in list_tables(root)]
 
 
 def unit_symbols(source: str | Path | None = None) -> dict[str, str]:
@@ -39,7 +39,7 @@ def unit_symbols(source: str | Path | None = None) -> dict[str, str]:
     root = package_root(source)
     if "units" not in list_tables(root):
         return {}
-    units = load("units", source=root)
+    units = load_rows("units", source=root)
     return symbols(dict(zip(units["unit"], units["printed_as"], strict=True)))
 
 

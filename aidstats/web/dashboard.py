@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from aidstats import metadata
-from aidstats.loader import descriptor, list_tables, load
+from aidstats.loader import descriptor, list_tables, load_rows
 from aidstats.package import check_output_file, write_text
 from aidstats.publish.release import archive_name
 from aidstats.web.figures import BUNDLE, CHARTS, chart_entry, chart_script, plotly_cdn_url, plotly_integrity, plotly_js, plotly_js_version
@@ -83,7 +83,7 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
         inline=inline,
         chart_groups=[{**g, "charts": [entries[n] for n in g["charts"]]} for g in groups],
         chart_list=list(entries.values()),
-        caveat_list=load("caveats", root).to_dict("records"),
+        caveat_list=load_rows("caveats", root).to_dict("records"),
         links={
             "site": SITE_URL,
             "docs": f"{SITE_URL}docs/",

@@ -39,7 +39,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from aidstats._arguments import flag
-from aidstats.loader import list_tables, load, package_root, resource
+from aidstats.loader import list_tables, load_rows, package_root, resource
 from aidstats.publish.cite import location
 from aidstats.publish.tables import unit_symbols
 from aidstats.summaries import per_donor, plan_fulfilment
@@ -79,7 +79,7 @@ def source_labels(source: str | Path | None = None) -> pd.Series:
     citation it points to (``full_citation_id``), so every label names an
     archival location.
     """
-    sources = load("sources", source).set_index("source_id")
+    sources = load_rows("sources", source).set_index("source_id")
     full = sources["full_citation_id"] if "full_citation_id" in sources else pd.Series(pd.NA, index=sources.index)
     labels = {}
     for source_id, row in sources.iterrows():
@@ -217,7 +217,7 @@ def _section_color(section) -> str:
 
 def railway_losses(source: str | Path | None = None) -> go.Figure:
     """Share of each railway asset lost over the period the table covers, grouped."""
-    rail = load("railway_damage", source)
+    rail = load_rows("railway_damage", source)
     groups = {value: value.replace("_", " ").capitalize() for value in rail["asset_group"].cat.categories}
     rail = rail.assign(
         asset=_plain_column(rail, "asset"),
@@ -244,13 +244,13 @@ def railway_losses(source: str | Path | None = None) -> go.Figure:
 
 
 def _destination(minerals: pd.DataFrame, source) -> str:
-    names = load("donors", source).set_index("code")["name"]
+    names = load_rows("donors", source).set_index("code")["name"]
     return " and ".join(plain(names.get(code, code)) for code in minerals["destination"].unique())
 
 
 def plan_fulfilment_chart(source: str | Path | None = None) -> go.Figure:
     """Each mineral's deliveries over the reported period as a percentage of the year's plan."""
-    minerals = load("mineral_exports", source)
+    minerals = load_rows("mineral_exports", source)
     fields = _fields("mineral_exports", source)
     units = unit_symbols(source)
     plan = plan_fulfilment(minerals).merge(minerals[["commodity", "source_id"]], on="commodity")
@@ -300,7 +300,7 @@ def _day(minerals: pd.DataFrame) -> str:
 
 
 def _section_titles(source: str | Path | None) -> pd.Series:
-    return load("sitc_divisions", source).drop_duplicates("section").set_index("section")["section_title"]
+    return load_rows("sitc_divisions", source).drop_duplicates("section").set_index("section")["section_title"]
 
 
 def _years(aid: pd.DataFrame) -> str:
@@ -321,7 +321,7 @@ def aid_by_donor(include_implausible: bool = False, source: str | Path | None = 
     its row, labelled, with a note that it has no bar.
     """
     include_implausible = flag(include_implausible, "include_implausible")
-    aid = load("aid_deliveries", source)
+    aid = load_rows("aid_deliveries", source)
     totals = _aid_totals(aid, include_implausible, source)
     totals["class"] = totals["class"].map(plain)
     totals["donor"] = _plain_column(totals, "donor")
@@ -391,7 +391,7 @@ def donor_composition(source: str | Path | None = None) -> go.Figure:
     (A heatmap of donors by sections left its labels and numbers unreadable on a phone; a stacked bar
     labels every donor down the side and every section in the legend below.)
     """
-    aid = load("aid_deliveries", source)
+    aid = load_rows("aid_deliveries", source)
     counts = _composition(aid, source)
     label = _wrap(_table_source(aid, source))
     donors = _donors(aid)
@@ -423,12 +423,12 @@ def donor_composition(source: str | Path | None = None) -> go.Figure:
 
 
 def _railway_caption(source) -> str:
-    rail = load("railway_damage", source)
+    rail = load_rows("railway_damage", source)
     return f"Share of each railway asset reported lost for {_period(rail['period_start'], rail['period_end'])}; hover for the counts as printed."
 
 
 def _plan_caption(source) -> str:
-    minerals = load("mineral_exports", source)
+    minerals = load_rows("mineral_exports", source)
     return (
         f"Deliveries by {_day(minerals)} as a percentage of the whole {_plan_year(minerals)} plan; "
         "hover for the implied plan and its bounds."
@@ -436,7 +436,7 @@ def _plan_caption(source) -> str:
 
 
 def _aid_caption(source) -> str:
-    aid = load("aid_deliveries", source)
+    aid = load_rows("aid_deliveries", source)
     base = _fields("aid_deliveries", source)["quantity_base"]
     parts = ["Tonnes by donor and commodity class on a log scale."]
     tonnes, units = aid["base_unit"] == "t", unit_symbols(source)
@@ -445,7 +445,7 @@ def _aid_caption(source) -> str:
             f"The implausible {format_value(row.quantity_base, base, unit='t', symbols=units).text} of {row.commodity} is left out."
         )
     # A package may leave the units code list out; its codes are then named as they are.
-    titles = load("units", source).set_index("unit")["title"] if "units" in list_tables(source) else pd.Series(dtype=str)
+    titles = load_rows("units", source).set_index("unit")["title"] if "units" in list_tables(source) else pd.Series(dtype=str)
     for donor, rows in aid.groupby("donor", sort=False, observed=True):
         if not (rows["base_unit"] == "t").any():
             units = [titles.get(unit, unit) for unit in rows["base_unit"].unique()]
@@ -494,7 +494,9 @@ def _shown(value, field: dict) -> str:
 def _railway_table(source) -> dict:
     fields = _fields("railway_damage", source)
     return _data_table(
-        load("railway_damage", source), [fields[c] for c in ("asset", "asset_group", "lost", "prewar_total", "unit", "share_lost")], source
+        load_rows("railway_damage", source),
+        [fields[c] for c in ("asset", "asset_group", "lost", "prewar_total", "unit", "share_lost")],
+        source,
     )
 
 
@@ -502,7 +504,7 @@ def _plan_table(source) -> dict:
     fields = _fields("mineral_exports", source)
     columns = [fields[c] for c in ("commodity", "delivered_t", "percent_of_plan", "plan_t", "plan_t_low", "plan_t_high")]
     status = {"name": "status", "type": "string", "title": "Against the plan"}
-    return _data_table(plan_fulfilment(load("mineral_exports", source)), [*columns, status], source)
+    return _data_table(plan_fulfilment(load_rows("mineral_exports", source)), [*columns, status], source)
 
 
 # The columns a chart adds to the package's (sums and counts), described as a Table Schema field is.
@@ -516,7 +518,7 @@ def _aid_columns(source) -> list[dict]:
 
 
 def _aid_table(source) -> dict:
-    aid = load("aid_deliveries", source)
+    aid = load_rows("aid_deliveries", source)
     order = {donor: i for i, donor in enumerate(aid["donor"].astype(str).drop_duplicates())}
     totals = _aid_totals(aid, False, source).astype({"donor": str, "donor_code": str})
     totals = totals.sort_values(["donor", "sitc_section"], key=lambda c: c.map(order) if c.name == "donor" else c)
@@ -524,7 +526,7 @@ def _aid_table(source) -> dict:
 
 
 def _composition_table(source) -> dict:
-    return _data_table(_composition(load("aid_deliveries", source), source), _aid_columns(source), source)
+    return _data_table(_composition(load_rows("aid_deliveries", source), source), _aid_columns(source), source)
 
 
 class Chart(NamedTuple):

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from aidstats import metadata
-from aidstats.loader import descriptor, list_tables, load
+from aidstats.loader import descriptor, list_tables, load_rows
 from aidstats.publish.release import archive_name
 
 # Where the release workflow publishes the site (one home: aidstats.metadata); the dashboard, a file that may be
@@ -55,7 +55,7 @@ def temporal_coverage(root: Path | None = None) -> str | None:
         fields = [f for f in resource["schema"]["fields"] if f["type"] == "date" or f["name"] in ("year", "period")]
         if not fields:
             continue
-        frame = load(resource["name"], root)
+        frame = load_rows(resource["name"], root)
         for field in fields:
             for value in frame[field["name"]].dropna():
                 if field["type"] == "date":
@@ -80,7 +80,7 @@ def temporal_coverage(root: Path | None = None) -> str | None:
 def _places(root: Path | None) -> list[dict]:
     places = [{"@type": "Place", "name": SUBJECT}]
     if "donors" in list_tables(root):
-        places += [{"@type": "Place", "name": str(name)} for name in load("donors", root)["name"].dropna()]
+        places += [{"@type": "Place", "name": str(name)} for name in load_rows("donors", root)["name"].dropna()]
     return places
 
 

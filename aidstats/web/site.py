@@ -38,7 +38,7 @@ from urllib.parse import quote as percent_encode
 
 import pandas as pd
 
-from aidstats.loader import PARQUET_SUFFIX, data_root, descriptor, list_tables, load
+from aidstats.loader import DESCRIPTOR, PARQUET_SUFFIX, data_root, descriptor, list_tables, load_rows, resource
 from aidstats.publish.archive_readme import REPOSITORY
 from aidstats.publish.cite import location, published_lines, source_line
 from aidstats.publish.release import build_archive
@@ -112,13 +112,13 @@ def _passages(root: Path) -> dict[str, str]:
     """The paper's excerpts the package publishes (its ``passages`` table), by passage id; none for a package without it."""
     if "passages" not in list_tables(root):
         return {}  # packages before 0.2.0: the panel then shows each quote without its passage
-    frame = load("passages", root)
+    frame = load_rows("passages", root)
     return dict(zip(frame["passage_id"], frame["text"], strict=True))
 
 
 def _sources(root: Path) -> dict[str, dict]:
     """Each source by id: its kind, footnote, its citation as one line (an "Ibid." with what it stands for, see ``cite.source_line``) and archival location."""
-    register = load("sources", root)
+    register = load_rows("sources", root)
     return {
         row["source_id"]: {
             "kind": row["kind"],
@@ -144,7 +144,7 @@ def _publications(root: Path) -> dict[str, object]:
     """
     if "publications" not in list_tables(root):
         return {"documents": {}, "searched": []}
-    publications, register = load("publications", root), load("sources", root)
+    publications, register = load_rows("publications", root), load_rows("sources", root)
     kinds = dict(zip(register["source_id"], register["kind"], strict=True))
     found: dict[str, dict] = {}
     parts: dict[str, int] = {}  # every part of the searched texts, once (most name the same corpus), by its index
@@ -170,7 +170,7 @@ def _corroboration(table: str, root: Path, frames: dict) -> dict[str, list[dict]
     """
     if "corroboration" not in list_tables(root):
         return {}
-    frame = load("corroboration", root)
+    frame = load_rows("corroboration", root)
     by_row: dict[str, list[dict]] = {}
     for record in frame[frame["table"] == table].to_dict("records"):
         for pairs in _row_key_parts("" if _missing(record["row_key"]) else record["row_key"]):
@@ -356,7 +356,7 @@ def _code_labels(table: str, field: str, root: Path) -> dict[str, str]:
     """What each code of ``table.field`` means, from that code list's ``title`` or ``name`` column (none: empty)."""
     if table not in list_tables(root):
         return {}  # a package may leave a code list out; its codes then go unlabelled
-    frame = load(table, root)
+    frame = load_rows(table, root)
     label = next((c for c in ("title", "name") if c in frame.columns and c != field), None)
     if label is None:
         return {}
@@ -378,8 +378,8 @@ def _key_text(value) -> str:
 def _row_ids(table: str, root: Path, frames: dict) -> list[tuple[dict, str]]:
     """Each row of ``table`` as (its values as text, by column; its :func:`row_id`), loaded once per page (``frames``)."""
     if table not in frames:
-        frame = load(table, root)
-        key = frame.attrs["primary_key"] or [frame.columns[0]]
+        frame = load_rows(table, root)
+        key = resource(table, root)["schema"]["primaryKey"] or [frame.columns[0]]
         records = frame.to_dict("records")
         frames[table] = [
             ({c: "" if _missing(v) else _key_text(v) for c, v in record.items()}, row_id([record[k] for k in key])) for record in records
@@ -411,7 +411,7 @@ def _caveats_by_row(table: str, root: Path, frames: dict) -> dict[str, list[str]
     if "caveats" not in list_tables(root):
         return {}
     by_row: dict[str, list[str]] = {}
-    caveats = load("caveats", root)
+    caveats = load_rows("caveats", root)
     for record in caveats[caveats["table"] == table].to_dict("records"):
         if _missing(record["row_key"]):
             continue
@@ -508,7 +508,7 @@ def _caveat_issues(root: Path, ids: set[str]) -> dict[str, str]:
     """The ``issue`` of each of these caveats, by id."""
     if not ids:
         return {}
-    caveats = load("caveats", root)
+    caveats = load_rows("caveats", root)
     return {c: issue for c, issue in zip(caveats["caveat_id"], caveats["issue"], strict=True) if c in ids}
 
 
@@ -545,7 +545,7 @@ def _write_rows(out: Path, root: Path, package: dict) -> None:
         caveats = _caveats_by_row(name, root, {})
         (folder / name).mkdir(parents=True)
         table = {"fields": [f["name"] for f in fields], "rows": {}}
-        for record in load(name, root).to_dict("records"):
+        for record in load_rows(name, root).to_dict("records"):
             rid = row_id([record[k] for k in key])
             values = {f["name"]: _json_value(record[f["name"]], f) for f in fields}
             row = {"table": name, "key": {k: values[k] for k in key}, "row": values, "caveats": caveats.get(rid, [])}
@@ -562,7 +562,7 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
     """The page of table ``name`` of the package in ``root``, as HTML."""
     resource = next(r for r in package["resources"] if r["name"] == name)
     fields = resource["schema"]["fields"]
-    frame = load(name, root)
+    frame = load_rows(name, root)
     key = resource["schema"].get("primaryKey") or [fields[0]["name"]]
     frames: dict = {}  # each table this page refers to, loaded once
     caveats = _caveats_by_row(name, root, frames)
@@ -597,7 +597,7 @@ def table_page(name: str, root: Path, package: dict, passages: dict[str, str], s
         facets=_facets(resource, frame, package, root, units),
         downloads=_downloads(name, package),
         chart_list=_charts(TABLE_CHARTS.get(name, []), root),
-        jsonld=_jsonld(root, package),  # the package as a schema.org Dataset, for dataset search engines
+        jsonld=_jsonld(root),  # the package as a schema.org Dataset, for dataset search engines
         # The number columns a reader may bound ("at least", "at most"), each headed as in the table.
         ranges=[{"name": f["name"], "column": i, "label": heading(f, fields, units)} for i, f in enumerate(fields) if f["type"] in NUMERIC],
         provenance={
@@ -649,7 +649,7 @@ def _headlines(root: Path) -> list[dict]:
 
     headlines = []
     if "railway_damage" in tables:
-        rail = load("railway_damage", root)
+        rail = load_rows("railway_damage", root)
         groups = loss_summary(rail, by="asset_group").reset_index()
         chosen = groups[groups["asset_group"].astype(str) == HEADLINE_ASSET_GROUP]
         row = (chosen if len(chosen) else groups).iloc[0]
@@ -665,7 +665,7 @@ def _headlines(root: Path) -> list[dict]:
             }
         )
     if "mineral_exports" in tables:
-        minerals = load("mineral_exports", root)
+        minerals = load_rows("mineral_exports", root)
         plan = plan_fulfilment(minerals).dropna(subset=["delivered_t", "plan_t"])
         over = int((plan["status"] == "over plan").sum())
         names = _code_labels("donors", "code", root)
@@ -679,7 +679,7 @@ def _headlines(root: Path) -> list[dict]:
             }
         )
     if "aid_deliveries" in tables:
-        aid = load("aid_deliveries", root)
+        aid = load_rows("aid_deliveries", root)
         donors = per_donor(aid)
         top = donors["share_of_bloc_tonnage"].idxmax()
         # The lines per_donor adds up: in tonnes, and not flagged implausible.
@@ -696,12 +696,21 @@ def _headlines(root: Path) -> list[dict]:
     return headlines
 
 
-def _jsonld(root: Path, package: dict):
+def _jsonld(root: Path) -> str:
     """The page's schema.org Dataset as JSON-LD text (:mod:`aidstats.web.jsonld`): the same on every page of the site,
     its downloads at their paths in the site."""
+    facts = (Path(root) / DESCRIPTOR).stat()
+    return _jsonld_of(Path(root).resolve(), facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+
+
+@lru_cache(maxsize=8)
+def _jsonld_of(root: Path, *facts: int) -> str:
+    """:func:`_jsonld` for one version of the package's descriptor, which names every file's sha256: made once
+    per site, not once per page (it reads every table)."""
     from aidstats.publish.release import archive_name
     from aidstats.web.jsonld import dataset, script_text
 
+    package = descriptor(root)
     return script_text(dataset(package, root, site=True, archive={"name": archive_name(), "url": archive_name(), "sha256": None}))
 
 
@@ -717,7 +726,7 @@ def home_page(root: Path, package: dict, archive: Path, digest: str, exports: li
         title=package["title"],
         package=package,
         tables=tables,
-        table_rows=[{"name": r["name"], "rows": len(load(r["name"], root)), "title": r["title"]} for r in table_resources],
+        table_rows=[{"name": r["name"], "rows": len(load_rows(r["name"], root)), "title": r["title"]} for r in table_resources],
         archive={"name": archive.name, "bytes": archive.stat().st_size, "sha256": digest},
         exports=[
             {"format": e.format, "href": e.path.as_posix(), "name": e.path.name, "bytes": e.bytes, "sha256": e.sha256}
@@ -725,7 +734,7 @@ def home_page(root: Path, package: dict, archive: Path, digest: str, exports: li
         ],
         chart_list=_charts(list(CHARTS), root),
         headlines=[{**h, "title": next(r["title"] for r in table_resources if r["name"] == h["table"])} for h in _headlines(root)],
-        jsonld=_jsonld(root, package),
+        jsonld=_jsonld(root),
         # The caveats are read on the caveats table's page, one link per table opening it filtered to that table.
         caveat_counts=[{"table": r["name"], "count": len(r.get("caveats", []))} for r in table_resources if r.get("caveats")],
     )
