@@ -710,3 +710,29 @@ def test_control_characters_that_xml_cannot_hold_are_shown_as_symbols(monkeypatc
     book = openpyxl.load_workbook(tmp_path / "aidstats.xlsx")
     assert book["About"]["B1"].value == "A title\u2401"
     assert book["aid_deliveries"]["D2"].value == "one\u2400two\u2407three\tfour"  # a tab is legal XML: kept
+
+
+def test_text_that_begins_with_an_equals_sign_is_text_in_the_workbook_not_a_formula(monkeypatch, tmp_path):
+    """Data is never code: a note reading "=HYPERLINK(...)" must open in Excel as those characters, not as a link it runs."""
+    import openpyxl
+
+    import aidstats.publish.workbook as workbook_module
+    from aidstats.loader import data_root
+    from aidstats.publish.tables import tables as real_tables
+
+    formula = '=HYPERLINK("http://example.invalid/","click")'
+
+    def tables(root):
+        everything = real_tables(root)
+        for name, _meta, frame in everything:
+            if name == "sources":
+                frame.loc[frame["source_id"] == "fn45", "note"] = formula
+        return everything
+
+    monkeypatch.setattr(workbook_module, "tables", tables)
+    (path,) = workbook_module.write_workbook(data_root(), tmp_path)
+    sheet = openpyxl.load_workbook(path)["sources"]
+    header = [cell.value for cell in sheet[1]]
+    note = header.index(next(h for h in header if h.startswith("Note")))
+    cells = [row[note] for row in sheet.iter_rows(min_row=2) if row[0].value == "fn45"]
+    assert [(cell.value, cell.data_type) for cell in cells] == [(formula, "s")]

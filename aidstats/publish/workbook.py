@@ -146,8 +146,15 @@ def _table(sheet, meta: dict, frame: pd.DataFrame, units: dict[str, str]) -> Non
 
 
 def _append(sheet, values) -> None:
-    """Add a row of cells: numbers as numbers, dates as dates, missing as an empty cell."""
+    """Add a row of cells: numbers as numbers, dates as dates, missing as an empty cell, and text as text.
+
+    openpyxl stores a string that begins with "=" as a formula, which Excel would run
+    (``=HYPERLINK(...)``, ``=WEBSERVICE(...)``): such a cell is set back to text, shown as typed.
+    """
     sheet.append([_value(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _value(value):
