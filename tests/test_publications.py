@@ -139,7 +139,8 @@ def test_the_counts_in_the_readme_and_changelog_are_the_datas(tables):
     assert publication_counts() == "register rows by their best published version: confirmed 8, probable 8, not_found 23"
     readme = (root / "README.md").read_text(encoding="utf-8")
     changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    newest = changelog.split("\n## ")[1]
+    # The newest release's entry: an "Unreleased" section above it, if any, holds changes not yet released.
+    newest = next(part for part in changelog.split("\n## ")[1:] if not part.startswith("Unreleased"))
     assert newest.startswith(aidstats.__version__ if hasattr(aidstats, "__version__") else "0.5.0")
     for text in (readme, newest):
         assert verdict_counts() in text and publication_counts() in text
