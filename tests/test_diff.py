@@ -457,3 +457,68 @@ def test_the_release_archive_against_the_folder_it_was_made_from_has_no_differen
     result = diff_packages(archive, ROOT)
     assert result["old"] == result["new"]
     assert {name: table["status"] for name, table in result["tables"].items()} == dict.fromkeys(list_tables(ROOT), "unchanged")
+
+
+# A package can change between its verification and diff's reading of it (another process rewriting it).
+# Verification is stood in for by a package_root that passes every folder, so the change comes "after" it.
+CHANGED_AFTER_VERIFICATION = [
+    (
+        "a file removed",
+        lambda f: (f / "clean/units.csv").unlink(),
+        "{new}: clean/units.csv: missing, though datapackage.json names it for table units",
+    ),
+    (
+        "the descriptor broken",
+        lambda f: (f / "datapackage.json").write_text("{resources"),
+        "{new}: datapackage.json cannot be read (JSONDecodeError: ",
+    ),
+    (
+        "a path leaving the package",
+        lambda f: edit_descriptor(f, lambda resources: resources[-2].update(path="../units.csv")),
+        "{new}: refused the path '../units.csv': a package may only name files inside its own folder",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "words"), [c[1:] for c in CHANGED_AFTER_VERIFICATION], ids=[c[0] for c in CHANGED_AFTER_VERIFICATION])
+def test_a_package_changed_after_its_verification_is_named_not_half_read(pair, monkeypatch, change, words):
+    monkeypatch.setattr("aidstats.loader.package_root", lambda source, unpack_into=None: Path(source))
+    change(pair[1])
+    with pytest.raises(DiffError) as caught:
+        diff_packages(*pair)
+    assert str(caught.value).startswith(words.format(new=pair[1]))
+
+
+def test_a_line_ending_changed_inside_a_quoted_value_is_a_changed_cell(tmp_path):
+    # The CSV is read as published: "\r\n" inside quotes is two characters that "\n" is not.
+    old = write_package(tmp_path / "old", "0.1.0", {"units": (["unit"], 'unit,title\nt,"metric\r\nton"\n')})
+    new = write_package(tmp_path / "new", "0.2.0", {"units": (["unit"], 'unit,title\nt,"metric\nton"\n')})
+    table = diff_packages(old, new)["tables"]["units"]
+    assert table["status"] == "changed"
+    assert table["cells_changed"] == [{"key": {"unit": "t"}, "column": "title", "old": "metric\r\nton", "new": "metric\nton"}]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"old": 3, "new": None},
+            "old must be None or a data package folder, its datapackage.json, a release .zip or a URL (a str or a path); got 3 (int)",
+        ),
+        (
+            {"old": None, "new": b"x"},
+            "new must be None or a data package folder, its datapackage.json, a release .zip or a URL (a str or a path); got b'x' (bytes)",
+        ),
+    ],
+)
+def test_a_side_that_is_no_kind_of_package_is_refused_saying_what_each_side_may_be(arguments, message):
+    with pytest.raises(TypeError) as caught:
+        diff_packages(**arguments)
+    assert str(caught.value) == message
+
+
+def test_a_csv_with_old_mac_line_ends_reads_as_the_same_rows(tmp_path):
+    # A CSV may end its lines with "\r" alone (as classic Mac OS wrote them); its rows are the rows of the "\n" version.
+    old = write_package(tmp_path / "old", "0.1.0", {"units": (["unit"], "unit,title\nt,tonne\nkg,kilogram\n")})
+    new = write_package(tmp_path / "new", "0.2.0", {"units": (["unit"], "unit,title\rt,tonne\rkg,kilogram\r")})
+    assert diff_packages(old, new)["tables"]["units"]["status"] == "unchanged"
