@@ -25,7 +25,8 @@
   var table = document.querySelector("table.data[id^='table-']");
   var info = document.getElementById("provenance");
   var provenance = info ? JSON.parse(info.textContent) : null;
-  // The passages and the source register, shared by every table page (assets/provenance.js).
+  // The passages and the source register, shared by every table page (assets/provenance.js). That script is
+  // deferred, so the table is wired before its 50 KB are read; a row opened before then waits for it (open).
   var shared = window.aidstatsProvenance || { passages: {}, sources: {} };
   var panel = document.getElementById("provenance-panel");
   var filter = document.getElementById("filter");
@@ -478,6 +479,12 @@
 
   function open(row) {
     if (!panel || !provenance) return;
+    if (!window.aidstatsProvenance && document.readyState === "loading") {
+      // Deferred scripts have run when the document is parsed: open the row then, with its passage.
+      document.addEventListener("DOMContentLoaded", function () { open(row); }, { once: true });
+      return;
+    }
+    shared = window.aidstatsProvenance || shared;
     if (selected) selected.classList.remove("selected");
     selected = row;
     setCurrent(row, false);
