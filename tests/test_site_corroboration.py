@@ -121,3 +121,20 @@ def test_a_figure_a_published_version_contradicts_is_marked_in_the_table_in_word
     value = page.locator(f"#{row_id(['pyongyang_bombing_deaths'])} td.number").first
     number = float(_csv("key_figures").set_index("figure_id").at["pyongyang_bombing_deaths", "value"])
     assert value.evaluate("cell => parseFloat(cell.textContent.replace(/,/g, ''))") == number
+
+
+def test_the_panels_head_says_a_published_version_differs_and_leads_to_the_comparison(built_site, page):
+    differs = {_figure(key) for key in _compared("key_figures", "differs")["row_key"]}
+    assert "pyongyang_bombing_deaths" in differs
+    panel = _open(page, built_site, "pyongyang_bombing_deaths")
+    flag = panel.locator(".differs-flag")
+    assert flag.inner_text() == "≠ a published version differs"
+    flag.click()
+    assert page.evaluate("document.activeElement.closest('.corroboration-part') !== null")
+    assert page.evaluate("document.activeElement.textContent").startswith("comparison ")
+    # A figure whose comparison agrees has no such flag.
+    agrees = sorted({_figure(key) for key in _compared("key_figures", "agrees")["row_key"]} - differs)
+    assert agrees
+    panel = _open(page, built_site, agrees[0])
+    assert panel.locator(".corroboration-part li").count() >= 1
+    assert panel.locator(".differs-flag").is_hidden()

@@ -409,6 +409,13 @@
     var list = part.querySelector("ul");
     list.textContent = "";
     var entries = (provenance.corroboration || {})[row.id] || [];
+    // The panel's head says so when a published version contradicts the row, as it does for caveats.
+    var differs = entries.filter(function (entry) { return entry.verdict === "differs"; }).length;
+    var flag = panel.querySelector(".differs-flag");
+    if (flag) {
+      flag.textContent = "≠ " + (differs === 1 ? "a published version differs" : differs + " published versions differ");
+      flag.hidden = !differs;
+    }
     entries.forEach(function (entry) {
       var item = document.createElement("li");
       item.className = "verdict-" + entry.verdict;
@@ -667,16 +674,18 @@
   });
   if (panel) {
     panel.querySelector(".close").addEventListener("click", close);
-    var flag = panel.querySelector(".caveat-flag");
-    if (flag) {
+    // Each flag in the head leads to its part of the panel and puts the keyboard on the part's first link.
+    [[".caveat-flag", ".row-caveats"], [".differs-flag", ".corroboration-part"]].forEach(function (pair) {
+      var flag = panel.querySelector(pair[0]);
+      if (!flag) return;
       flag.addEventListener("click", function () {
-        var part = panel.querySelector(".row-caveats");
+        var part = panel.querySelector(pair[1]);
         var box = panel.querySelector(".panel-body");
         box.scrollTop += part.getBoundingClientRect().top - box.getBoundingClientRect().top;
         var first = part.querySelector("a");
         if (first) first.focus({ preventScroll: true });
       });
-    }
+    });
     panel.querySelector(".copy-link").addEventListener("click", function () {
       if (selected) offer(link(selected), "Link to this row", "Link copied.");
     });
