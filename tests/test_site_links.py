@@ -197,3 +197,22 @@ def test_report_a_problem_opens_a_prefilled_issue_on_the_repository(built_site, 
     assert "Quote: “25 locomotives from Czechoslovakia”" in body
     assert "footnote 53 — " in body and "List of Goods Delivered to the DPRK in 1952" in body
     assert body.count("\n") >= 10  # one value a line: the newlines were encoded, not lost
+
+
+def test_a_commodity_links_to_the_row_that_gives_its_class_and_why(built_site, page):
+    # commodity_classes is keyed by a table's name and its commodity: row 1 of aid_deliveries is coal, whose class
+    # (clean/commodity_classes.csv: aid_deliveries, coal, section 3, division 31, "Coal is a mineral fuel") is on that row.
+    goto(page, built_site, "aid_deliveries")
+    link = cell(page, "row-1", "commodity").locator("a")
+    assert link.inner_text() == "coal"
+    assert link.get_attribute("href") == "commodity_classes.html#row-aid_deliveries,coal"
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.locator("tr.selected").get_attribute("id") == "row-aid_deliveries,coal"
+    assert cell(page, "row-aid_deliveries,coal", "sitc_division").inner_text().startswith("31")
+    assert cell(page, "row-aid_deliveries,coal", "rationale").inner_text() == "Coal is a mineral fuel"
+    goto(page, built_site, "mineral_exports")
+    assert cell(page, "row-lead", "commodity").locator("a").get_attribute("href") == "commodity_classes.html#row-mineral_exports,lead"
+    # A table commodity_classes does not name has no such link.
+    goto(page, built_site, "key_figures")
+    assert page.locator("table.data a[href^='commodity_classes.html#']").count() == 0

@@ -473,6 +473,24 @@ def _links(resource: dict, package: dict, root: Path, frames: dict) -> dict[str,
                 return {"parts": parts}
 
             links["row_key"] = rows
+    # A table keyed by a table's name and one of that table's columns (commodity_classes: table, commodity) says
+    # something about each value of that column: the value links to its row there ("why this SITC division").
+    for other in package["resources"]:
+        key = other["schema"].get("primaryKey", [])
+        if other["name"] not in tables or other["name"] == resource["name"] or len(key) != 2:
+            continue
+        named, column = key
+        enum = next((f for f in other["schema"]["fields"] if f["name"] == named), {}).get("constraints", {}).get("enum", [])
+        if resource["name"] not in enum or column not in fields or column in links:
+            continue
+
+        def about(record, other=other["name"], named=named, column=column):
+            if _missing(record[column]):
+                return None
+            rid = _find_row(other, [(named, resource["name"]), (column, _key_text(record[column]))], root, frames)
+            return {"href": f"{other}.html#{rid}"} if rid else None
+
+        links[column] = about
     return links
 
 
