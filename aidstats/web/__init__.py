@@ -16,4 +16,6 @@ What to edit
     A new table needs nothing here: every table gets its page from its schema.
 
 The wing reads only a built package (and the exports made by ``aidstats.publish``); it never reads ``raw/``.
+It reads a table with ``aidstats.loader.load_rows``, the rows without ``df.attrs``: pandas copies a frame's attrs
+into every frame or Series made from it, and a site reads columns thousands of times.
 """
