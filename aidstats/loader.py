@@ -149,6 +149,8 @@ def load(name: str, source: str | os.PathLike | None = None):
     its ``datapackage.json`` before the table is read, and a package that fails
     is refused naming the files; the check is remembered while the files stay
     unchanged, so the bundled package is verified once per process.
+    The table's Parquet file is read once per version of it, and every call
+    returns a frame of its own, which the caller may change.
     ``df.attrs`` carries the table's title, description, per-column units,
     titles and descriptions, sources, licences and citation.
 

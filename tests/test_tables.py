@@ -10,7 +10,7 @@ import pytest
 from conftest import PAPER
 
 import aidstats
-from aidstats.loader import resource
+from aidstats.loader import load, resource
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw" / "source").glob("*.txt")))
@@ -208,3 +208,28 @@ def test_the_same_kind_of_column_has_the_same_dtype_in_every_table():
     units = [frames[t]["unit"] for t in ("units", "railway_damage", "aid_deliveries", "key_figures")]
     # One text dtype: a unit is a code of the units table, checked by its foreign key, not an enumeration.
     assert len({column.dtype for column in units}) == 1 and str(units[0].dtype) != "category"
+
+
+def test_each_load_gives_a_frame_of_its_own_and_a_rewritten_file_is_read_again(project_copy):
+    # load keeps what it read of a Parquet file while the file is unchanged; a caller changing its frame must not
+    # change what the next caller gets, and a package rebuilt in place must be read again.
+    first = load("units", project_copy)
+    first.loc[0, "title"] = "changed by the first caller"
+    first.attrs["title"] = "changed too"
+    second = load("units", project_copy)
+    assert second.loc[0, "title"] != "changed by the first caller"
+    assert second.attrs["title"] != "changed too"
+    assert second.equals(load("units", project_copy))
+    # Rewrite the table's files with one row fewer and the descriptor with their new sizes and hashes.
+    import json
+
+    from aidstats.package import file_facts
+
+    frame = second.iloc[1:]
+    frame.to_parquet(project_copy / "clean" / "units.parquet", index=False)
+    descriptor = json.loads((project_copy / "datapackage.json").read_text(encoding="utf-8"))
+    for entry in descriptor["resources"]:
+        if entry["path"] == "clean/units.parquet":
+            entry.update(file_facts(project_copy / entry["path"]))
+    (project_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert len(load("units", project_copy)) == len(second) - 1
