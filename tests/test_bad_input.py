@@ -294,6 +294,15 @@ FAULTS = [
         "column=value naming a row of key_figures",
     ),
     Fault(
+        "corroboration naming a column the table does not have",
+        "corroboration.csv",
+        "key_figures,figure_id=pyongyang_bombing_deaths,",
+        "key_figures,figure=pyongyang_bombing_deaths,",
+        15,
+        "row_key",
+        "found 'figure=pyongyang_bombing_deaths'; expected column=value naming a row of key_figures",
+    ),
+    Fault(
         "malformed URL",
         "publications.csv",
         ",https://digitalarchive.wilsoncenter.org/document/113631,",
@@ -310,6 +319,15 @@ FAULTS = [
         4,  # fn14_2_wcda, after fn14_wcda on line 3 now has its URL
         "url",
         "a URL of fn14_2's own document; line 3 gives it for fn14, a different document",
+    ),
+    Fault(
+        "one URL for two documents, after URLs an Ibid. chain shares",
+        "publications.csv",
+        "http://www.ingentaconnect.com/content/routledg/cwh/2005/00000005/00000002/art00002?crawler=true",
+        "https://digitalarchive.wilsoncenter.org/document/113630.pdf?v=7727c60652d78fa0a6498d2adf13dea0",
+        42,  # fn59_2_ingenta, the last row: lines 9 and 12-15 (fn27's document) and 37-38 share URLs as they may
+        "url",
+        "a URL of fn59_2's own document; line 3 gives it for fn14, a different document",
     ),
     Fault(
         "not_found with a URL",
