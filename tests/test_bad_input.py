@@ -294,6 +294,24 @@ FAULTS = [
         "column=value naming a row of key_figures",
     ),
     Fault(
+        "corroboration citing a source its row does not cite",
+        "corroboration.csv",
+        "figure_id=pyongyang_bombing_deaths,fn21,",
+        "figure_id=pyongyang_bombing_deaths,fn27,",
+        15,
+        "source_id",
+        "found 'fn27'; expected fn21, the source of figure_id=pyongyang_bombing_deaths in key_figures",
+    ),
+    Fault(
+        "corroboration of a register row citing another register row",
+        "corroboration.csv",
+        "fn14_2_reference,sources,source_id=fn14_2,fn14_2,",
+        "fn14_2_reference,sources,source_id=fn14_2,fn14,",
+        3,
+        "source_id",
+        "found 'fn14'; expected fn14_2, the source of source_id=fn14_2 in sources",
+    ),
+    Fault(
         "corroboration naming a column the table does not have",
         "corroboration.csv",
         "key_figures,figure_id=pyongyang_bombing_deaths,",
@@ -461,4 +479,18 @@ def test_a_blank_line_in_an_otherwise_good_file_is_refused_with_its_number(built
     lines = path.read_bytes().split(b"\n")
     output = _bytes_fault(root, "donors.csv", b"\n".join([*lines[:3], b"", *lines[3:]]))  # the blank line is line 4
     assert "raw/donors.csv:4: found a blank line; expected one record per line, no blank lines" in output
+    assert snapshot(root) == before
+
+
+@pytest.mark.slow  # a whole build of a faulty copy
+def test_every_faulty_corroboration_row_is_named_not_only_the_first(built):
+    # A row whose row_key names no row is reported, and the rows after it are still checked.
+    root, before = built
+    path = root / "raw" / "corroboration.csv"
+    _edit(path, "key_figures,figure_id=pak_dmz_width,", "key_figures,figure_id=pak_dmz_wide,")
+    _edit(path, "figure_id=pyongyang_bombing_deaths,fn21,", "figure_id=pyongyang_bombing_deaths,fn27,")
+    result = run_cli("build", "--root", str(root))
+    assert result.exit_code == 1
+    assert "raw/corroboration.csv:12: column 'row_key': found 'figure_id=pak_dmz_wide'" in result.output
+    assert "raw/corroboration.csv:15: column 'source_id': found 'fn27'" in result.output
     assert snapshot(root) == before
