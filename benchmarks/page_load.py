@@ -408,8 +408,14 @@ def main() -> None:
     machine = f"{cpu()}, {os.cpu_count()} cores, {platform.platform()}"
     text = report(results, labels, weights, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), args.runs, viewport, machine, command)
     print(f"took {time.monotonic() - started:.0f} s", file=sys.stderr)
+    emit(text, args, write_section)
+
+
+def emit(text: str, args, write) -> None:
+    """Where a benchmark's section goes: ``--write`` puts it in BENCHMARKS.md (with ``write``), ``--output`` in a file,
+    and without either it is printed."""
     if args.write:
-        write_section(text, ROOT / "BENCHMARKS.md")
+        write(text, ROOT / "BENCHMARKS.md")
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     elif not args.write:

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from page_load import cpu, export, short_commit
+from page_load import cpu, emit, export, short_commit
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- site-build:start -->", "<!-- site-build:end -->"
@@ -139,12 +139,7 @@ def main() -> None:
     label = f"`{args.baseline}` ({short_commit(args.baseline)})"
     command = " ".join(["python benchmarks/site_build.py", *sys.argv[1:]])
     text = report(results, label, differ, args.runs, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), command)
-    if args.write:
-        write_section(text, ROOT / "BENCHMARKS.md")
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-    elif not args.write:
-        print(text)
+    emit(text, args, write_section)
 
 
 if __name__ == "__main__":
