@@ -241,17 +241,27 @@ def verified(folder: str | os.PathLike) -> list[str]:
 def _signature(folder: Path) -> tuple:
     """The folder and what stat says of its descriptor and of each file the descriptor names."""
     real = folder.resolve()
+    descriptor = os.stat(real / DESCRIPTOR)
+    files = _named_files(real, descriptor.st_ino, descriptor.st_size, descriptor.st_mtime_ns, descriptor.st_ctime_ns)
+    return real, tuple(_facts(file) for file in files)
+
+
+@lru_cache(maxsize=16)
+def _named_files(real: Path, *descriptor_facts: int) -> tuple[Path | None, ...]:
+    """The descriptor and each file it names (None for a path that is not safe), for one version of the
+    descriptor: a site or an export verifies its package hundreds of times, and checking every path of
+    every resource each time took a tenth of the verifying."""
     resources = read_descriptor(real)["resources"]
     if not isinstance(resources, list):
         raise TypeError("no list of resources")
-    files = [real / DESCRIPTOR]
+    files: list[Path | None] = [real / DESCRIPTOR]
     for resource in resources:
         path = resource.get("path") if isinstance(resource, dict) else None
         try:
             files.append(real / safe_path(path) if isinstance(path, str) else None)
         except PackageError:
             files.append(None)
-    return real, tuple(_facts(file) for file in files)
+    return tuple(files)
 
 
 def _facts(path: Path | None) -> tuple | None:

@@ -108,6 +108,7 @@ def test_the_table_covers_every_command():
     assert commands == {case[1].split()[0] for case in CASES} - {"nonsense"}
 
 
+@pytest.mark.slow  # the installed entry point, a fresh interpreter each
 @pytest.mark.parametrize(
     ("args", "status", "words"),
     [

@@ -11,8 +11,7 @@ output and standard error.  The convention a page is written to:
   block whose result the page shows prints it.  A block that raises fails, and so do the
   Python blocks after it on the page (they are not run).
 - A ```` ```r ```` block runs alone, with ``Rscript``, in a fresh copy of the project (below).
-  Rscript missing fails the test, it does not skip it.  These tests are ``slow`` (R with
-  readr takes seconds to start).
+  Rscript missing fails the test, it does not skip it.
 - In a ```` ```sh ````, ``bash``, ``console`` or ``shell`` block, each line that starts with
   ``aidstats`` (after an optional ``$ ``) runs, with the ``aidstats`` entry point beside
   ``sys.executable``; a line ending in ``\\`` goes on on the next.  Other lines (pip, venv,
@@ -39,6 +38,10 @@ one that changes or deletes a file of the project fails, naming it: in a reader'
 would have changed the checkout.  ``AIDSTATS_CACHE_DIR`` points into the scratch folder, so a
 download is never cached in the user's cache.  Each worker runs a page at most once, block by
 block as its tests ask.
+
+The tests of blocks that run are marked ``slow`` (a page runs in a fresh interpreter, or
+Rscript, in a copy of the project: seconds each); the fast loop keeps the tests of the
+parser and of misplaced markers.
 """
 
 from __future__ import annotations
@@ -62,15 +65,13 @@ def page_blocks(page: Path) -> list[Block]:
 
 
 def example_params() -> list:
-    """One test per block that runs, and per misplaced or reasonless not-run marker; R's are slow.
+    """One test per block that runs, and per misplaced or reasonless not-run marker. A block that runs is slow:
+    its page runs in a fresh interpreter (or, for R, Rscript) in a copy of the project.
 
     A page's tests are one xdist group: under ``--dist loadgroup`` one worker runs the page once.
     """
     blocks = [b for page in pages() for b in page_blocks(page) if b.runs or b.problem]
-    return [
-        pytest.param(b, id=str(b), marks=[pytest.mark.xdist_group(b.page), *([pytest.mark.slow] if b.language == R and b.runs else [])])
-        for b in blocks
-    ]
+    return [pytest.param(b, id=str(b), marks=[pytest.mark.xdist_group(b.page), *([pytest.mark.slow] if b.runs else [])]) for b in blocks]
 
 
 @pytest.fixture(scope="session")

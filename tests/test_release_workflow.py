@@ -64,6 +64,7 @@ def run_step(script: str, cwd: Path, env: dict[str, str], extra_path: Path | Non
         )
 
 
+@pytest.mark.slow  # check-jsonschema in a process of its own, a second each
 @pytest.mark.parametrize("path", [WORKFLOW, CI], ids=["release", "ci"])
 def test_the_workflow_passes_the_github_workflow_schema(path):
     checker = shutil.which("check-jsonschema", path=str(VENV_BIN)) or shutil.which("check-jsonschema")
@@ -72,6 +73,7 @@ def test_the_workflow_passes_the_github_workflow_schema(path):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_the_schema_check_would_catch_a_mistake(tmp_path):
     """The schema is really applied: a job with a misspelt key fails it."""
     broken = tmp_path / "release.yml"

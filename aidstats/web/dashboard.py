@@ -22,7 +22,7 @@ from aidstats import metadata
 from aidstats.loader import descriptor, list_tables, load_rows
 from aidstats.package import check_output_file, write_text
 from aidstats.publish.release import archive_name
-from aidstats.web.figures import BUNDLE, CHARTS, chart_entry, chart_script, plotly_cdn_url, plotly_integrity, plotly_js, plotly_js_version
+from aidstats.web.figures import BUNDLE, CHARTS, chart_parts, plotly_cdn_url, plotly_integrity, plotly_js, plotly_js_version
 from aidstats.web.jsonld import SITE_URL, dataset, script_text
 from aidstats.web.site import TABLE_CHARTS, render_template
 
@@ -61,13 +61,14 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
     package = descriptor(root)
     assets = resources.files("aidstats.web").joinpath("assets")
     groups = _chart_groups(package, root)
-    entries = {name: chart_entry(name, root) for name in CHARTS}  # name, title (the chart's heading) and caption
+    parts = {name: chart_parts(name, root) for name in CHARTS}  # each figure made once, for its heading and its script
+    entries = {name: entry for name, (entry, _) in parts.items()}  # name, title (the chart's heading) and caption
     # aidstats' own files, and chart scripts whose JSON escapes "</" and "<!--": safe to write into the page.
     inline = {
         "css": Markup(assets.joinpath("site.css").read_text(encoding="utf-8")),
         "site_js": Markup(assets.joinpath("site.js").read_text(encoding="utf-8")),
         "charts_js": Markup(assets.joinpath("charts.js").read_text(encoding="utf-8")),
-        "charts": Markup("".join(chart_script(name, root) for group in groups for name in group["charts"])),
+        "charts": Markup("".join(parts[name][1] for group in groups for name in group["charts"])),
         # charts.js reads where to load plotly.js from; null: it is in the page already.
         "plotly": {"src": plotly_cdn_url(), "integrity": plotly_integrity()} if cdn else {"src": None, "integrity": None},
         "plotly_version": plotly_js_version(),

@@ -558,8 +558,7 @@ def caption(name: str, source: str | Path | None = None) -> str:
 def chart_entry(name: str, source: str | Path | None = None) -> dict:
     """What a page says of chart ``name`` around its plot: its ``name``, ``title`` (the page's heading
     of the chart, as text, not plotly's markup) and ``caption``."""
-    title = CHARTS[name].make(source=source).layout.title.text
-    return {"name": name, "title": html.unescape(title), "caption": caption(name, source)}
+    return chart_parts(name, source)[0]
 
 
 def chart_script(name: str, source: str | Path | None = None) -> str:
@@ -576,14 +575,22 @@ def chart_script(name: str, source: str | Path | None = None) -> str:
     end the script or open a comment when it is written into a page; data text in labels and
     hovers was made plain by the chart function.
     """
+    return chart_parts(name, source)[1]
+
+
+def chart_parts(name: str, source: str | Path | None = None) -> tuple[dict, str]:
+    """:func:`chart_entry` and :func:`chart_script` of chart ``name``, from one making of its figure:
+    plotly validates every property it is given, so making a figure costs a tenth of a second or more,
+    and a page needs both."""
     import json
 
     figure = json.loads(CHARTS[name].make(source=source).to_json())
     meta = figure["layout"].pop("meta", None) or {}
+    title = html.unescape(figure["layout"].get("title", {}).get("text", ""))
     chart = {
         **figure,
         "config": CONFIG,
-        "title": html.unescape(figure["layout"].get("title", {}).get("text", "")),
+        "title": title,
         "page": meta.get("page", {}),
         "narrow": meta.get("narrow", {}),
         "table": CHARTS[name].table(source),
@@ -592,7 +599,8 @@ def chart_script(name: str, source: str | Path | None = None) -> str:
     # Inline in the dashboard, only "</" (which would end the script) and "<!--" (which would open an
     # HTML comment in it) could break out; both are written as JavaScript escapes of the same text.
     text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
-    return f"(window.aidstatsCharts = window.aidstatsCharts || {{}})[{json.dumps(name)}] = {text};\n"
+    script = f"(window.aidstatsCharts = window.aidstatsCharts || {{}})[{json.dumps(name)}] = {text};\n"
+    return {"name": name, "title": title, "caption": caption(name, source)}, script
 
 
 def plotly_js_version(text: str | None = None) -> str:

@@ -229,17 +229,36 @@ def _write_provenance(out: Path, passages: dict[str, str], sources: dict, public
 
 def _charts(names: list[str], root: Path) -> list[dict]:
     """Each chart's name, title (the page's heading of it) and caption (:func:`aidstats.web.figures.chart_entry`)."""
-    from aidstats.web.figures import chart_entry
-
-    return [chart_entry(name, root) for name in names]
+    parts = _chart_parts(root)
+    return [parts[name][0] for name in names]
 
 
 def _write_charts(out: Path, root: Path) -> None:
     """Each chart's figure once, as ``assets/chart-<name>.js``, for every page that shows it (charts.js draws it)."""
-    from aidstats.web.figures import CHARTS, chart_script
+    for name, (_, script) in _chart_parts(root).items():
+        (out / "assets" / f"chart-{name}.js").write_text(script, encoding="utf-8")
 
-    for name in CHARTS:
-        (out / "assets" / f"chart-{name}.js").write_text(chart_script(name, root), encoding="utf-8")
+
+def _chart_parts(root: Path) -> dict[str, tuple[dict, str]]:
+    """Every chart's :func:`aidstats.web.figures.chart_parts`, made once per version of the package (see :func:`_jsonld`)."""
+    return _chart_parts_of(*_descriptor_version(root))
+
+
+@lru_cache(maxsize=8)
+def _chart_parts_of(root: Path, *facts: int) -> dict[str, tuple[dict, str]]:
+    """:func:`_chart_parts` for one version of the package's descriptor: the site's script of each chart,
+    its table page and the home page share one making of its figure."""
+    from aidstats.web.figures import CHARTS, chart_parts
+
+    return {name: chart_parts(name, root) for name in CHARTS}
+
+
+def _descriptor_version(root: Path) -> tuple:
+    """The package folder, resolved, and the facts of its descriptor that change whenever it is rewritten
+    (its inode, size and modification and change times): the descriptor names every data file's sha256,
+    and the loader refuses a file that does not match it, so these facts name one version of the data."""
+    facts = (Path(root) / DESCRIPTOR).stat()
+    return Path(root).resolve(), facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns
 
 
 def row_id(values: list) -> str:
@@ -717,8 +736,7 @@ def _headlines(root: Path) -> list[dict]:
 def _jsonld(root: Path) -> str:
     """The page's schema.org Dataset as JSON-LD text (:mod:`aidstats.web.jsonld`): the same on every page of the site,
     its downloads at their paths in the site."""
-    facts = (Path(root) / DESCRIPTOR).stat()
-    return _jsonld_of(Path(root).resolve(), facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+    return _jsonld_of(*_descriptor_version(root))
 
 
 @lru_cache(maxsize=8)
