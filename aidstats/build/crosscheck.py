@@ -216,7 +216,7 @@ def corroboration_problems(frames: dict[str, pd.DataFrame]) -> list[InputProblem
             problems.append(InputProblem(shown_as, line, "row_key", show(row["row_key"]), f"column=value naming a row of {row['table']}"))
             continue
         named = table[table[key].astype("string") == value].iloc[0]
-        cited = value if row["table"] == "sources" else named.get("source_id")
+        cited = named.get("source_id")  # a register row's source is itself
         if cited != row["source_id"]:
             problems.append(
                 InputProblem(
@@ -231,7 +231,9 @@ def corroboration_problems(frames: dict[str, pd.DataFrame]) -> list[InputProblem
                     line,
                     "value_in_paper",
                     show(row["value_in_paper"]),
-                    f"text that occurs in the {printed_in} of {row['row_key']} in {row['table']} {text!r}, not as part of a longer number or word",
+                    f"text that occurs in the {printed_in} of {row['row_key']} in {row['table']}, which is empty"
+                    if pd.isna(text)
+                    else f"text that occurs in the {printed_in} of {row['row_key']} in {row['table']} {text!r}, not as part of a longer number or word",
                 )
             )
         if pd.notna(row["value_as_published"]) and (
@@ -243,7 +245,9 @@ def corroboration_problems(frames: dict[str, pd.DataFrame]) -> list[InputProblem
                     line,
                     "value_as_published",
                     show(row["value_as_published"]),
-                    f"text that occurs in this row's evidence {row['evidence']!r}, not as part of a longer number or word",
+                    "text that occurs in this row's evidence, which is empty"
+                    if pd.isna(row["evidence"])
+                    else f"text that occurs in this row's evidence {row['evidence']!r}, not as part of a longer number or word",
                 )
             )
         publication = row["publication_id"]
