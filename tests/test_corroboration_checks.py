@@ -71,9 +71,9 @@ def test_a_published_value_needs_evidence_that_holds_it(frames):
     # With no evidence at all, the published value cannot be shown either.
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "value_as_published", "two")
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "evidence", pd.NA)
-    (problem,) = corroboration_problems(frames)
-    assert (problem.line, problem.column, problem.found) == (line, "value_as_published", "'two'")
-    assert problem.expected == "text that occurs in this row's evidence, which is empty"
+    assert corroboration_problems(frames) == [
+        InputProblem(SHOWN_AS, line, "value_as_published", "'two'", "text that occurs in this row's evidence, which is empty")
+    ]
 
 
 def test_the_publication_must_be_of_the_document_compared(frames):
@@ -115,6 +115,44 @@ def test_a_row_key_value_may_itself_hold_an_equals_sign(frames):
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "row_key", "figure_id=pak=dmz")
     assert corroboration_problems(frames) == []
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "row_key", "figure_id=pak=dm")
-    (problem,) = corroboration_problems(frames)
-    assert (problem.column, problem.found) == ("row_key", "'figure_id=pak=dm'")
-    assert problem.expected == "column=value naming a row of key_figures"
+    assert corroboration_problems(frames) == [
+        InputProblem(SHOWN_AS, _line(frames, "pak_dmz_width"), "row_key", "'figure_id=pak=dm'", "column=value naming a row of key_figures")
+    ]
+
+
+def test_the_source_must_be_the_one_the_row_compared_cites(frames):
+    # Key figure pyongyang_bombing_deaths cites footnote 21; its corroboration row says fn27.
+    row = frames["corroboration"]["row_key"] == "figure_id=pyongyang_bombing_deaths"
+    frames["corroboration"].loc[row, "source_id"] = "fn27"
+    line = int(frames["corroboration"].index[row][0])
+    problems = [p for p in corroboration_problems(frames) if p.column == "source_id"]
+    assert problems == [
+        InputProblem(SHOWN_AS, line, "source_id", "'fn27'", "fn21, the source of figure_id=pyongyang_bombing_deaths in key_figures")
+    ]
+
+
+def test_a_differing_published_value_needs_a_caveat_quoting_the_evidence(frames):
+    _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "verdict", "differs")
+    assert corroboration_problems(frames) == [
+        InputProblem(
+            SHOWN_AS,
+            _line(frames, "pak_dmz_width"),
+            "verdict",
+            "differs",
+            "a caveat in raw/caveats.csv on key_figures figure_id=pak_dmz_width (or on corroboration corroboration_id=pak_dmz_width) "
+            "whose issue quotes this row's evidence",
+        )
+    ]
+
+
+def test_every_row_naming_no_row_is_reported_a_table_that_does_not_exist_included(frames):
+    corroboration = frames["corroboration"]
+    corroboration["table"] = corroboration["table"].astype("string")  # a name the category does not hold
+    _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "table", "railways")
+    _set(frames, "corroboration", "corroboration_id", "fn18_reference", "row_key", "source_id=fn18x")
+    assert corroboration_problems(frames) == [
+        InputProblem(SHOWN_AS, _line(frames, "fn18_reference"), "row_key", "'source_id=fn18x'", "column=value naming a row of sources"),
+        InputProblem(
+            SHOWN_AS, _line(frames, "pak_dmz_width"), "row_key", "'figure_id=pak_dmz_width'", "column=value naming a row of railways"
+        ),
+    ]
