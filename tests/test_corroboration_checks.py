@@ -1,9 +1,10 @@
-"""The corroboration checks of issue 20 on the tables as loaded, one changed cell at a time: no build, so fast.
+"""The corroboration and publication checks of issue 20 on the tables as loaded, one change at a time: no build, so fast.
 
 ``tests/test_bad_input.py`` runs the same checks end to end (a whole build of a faulty raw/ file each,
 marked slow); here each check is held to the row it names, the column, the value found and what was
 expected, including the rows the build tests never reach: a register row's citation, a quote that is
-missing, a published value with no evidence, a publication of another document, an Ibid. chain.
+missing, a published value with no evidence, a publication of another document, an Ibid. chain, a
+register row with no publication and a URL given twice.
 """
 
 from __future__ import annotations
@@ -155,4 +156,56 @@ def test_every_row_naming_no_row_is_reported_a_table_that_does_not_exist_include
         InputProblem(
             SHOWN_AS, _line(frames, "pak_dmz_width"), "row_key", "'figure_id=pak_dmz_width'", "column=value naming a row of railways"
         ),
+    ]
+
+
+# --- the publications register -----------------------------------------------------------------
+
+NO_PUBLICATION = (
+    "a register row with at least one row in raw/publications.csv (a published version, or status not_found with where we looked)"
+)
+
+
+def test_a_register_row_without_a_publications_row_is_named(frames):
+    publications = frames["publications"]
+    frames["publications"] = publications[publications["source_id"] != "fn18"]
+    sources = frames["sources"]
+    line = int(sources.index[sources["source_id"] == "fn18"][0])
+    assert publication_problems(frames) == [InputProblem("raw/sources.csv", line, "source_id", "'fn18'", NO_PUBLICATION)]
+
+
+def test_a_url_of_another_document_is_refused_after_the_urls_an_ibid_chain_shares(frames):
+    # fn27, fn29 and fn31 (an Ibid. chain) share one URL: allowed. A later row giving fn14's URL to another document is not.
+    publications = frames["publications"]
+    with_url = publications[publications["url"].notna()]
+    fn14_line, fn14_url = int(with_url.index[0]), with_url["url"].iloc[0]
+    assert with_url["source_id"].iloc[0] == "fn14"
+    last = int(with_url.index[-1])
+    other = publications.at[last, "source_id"]
+    assert last > int(with_url.index[with_url["source_id"] == "fn31"][0]) and other != "fn14"
+    publications.loc[last, "url"] = fn14_url
+    assert publication_problems(frames) == [
+        InputProblem(
+            "raw/publications.csv",
+            last,
+            "url",
+            f"'{fn14_url}'",
+            f"a URL of {other}'s own document; line {fn14_line} gives it for fn14, a different document",
+        )
+    ]
+
+
+def test_a_url_given_twice_for_one_register_row_is_refused(frames):
+    publications = frames["publications"]
+    copy = publications.iloc[[1]].assign(publication_id="fn14_wcda_again")
+    copy.index = [len(publications)]
+    frames["publications"] = pd.concat([publications, copy])
+    assert publication_problems(frames) == [
+        InputProblem(
+            "raw/publications.csv",
+            len(publications),
+            "url",
+            f"'{publications.at[1, 'url']}'",
+            "a URL not already given for fn14 on line 1",
+        )
     ]
