@@ -46,7 +46,10 @@ def test_an_ibid_links_to_its_full_citation_as_the_sources_page_says(built_site,
     assert links.inner_text() == f"Links: {heading}: fn29"
     assert links.locator("a").get_attribute("href") == "sources.html#row-fn29"
     link.click()  # the same page: the fragment opens the full citation's row, not the Ibid.'s
-    page.wait_for_function("location.hash === '#row-fn29'")
+    # The hash changes at once; the row opens on the "hashchange" event, a task later: wait for both.
+    page.wait_for_function(
+        "location.hash === '#row-fn29' && document.querySelector('#provenance-panel .row-key').textContent === 'source_id = fn29'"
+    )
     assert page.locator("#provenance-panel .row-key").inner_text() == "source_id = fn29"
     assert page.locator("tr.selected").get_attribute("id") == "row-fn29"
 
