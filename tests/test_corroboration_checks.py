@@ -31,6 +31,11 @@ def _line(frames, corroboration_id: str) -> int:
     return int(corroboration.index[corroboration["corroboration_id"] == corroboration_id][0])
 
 
+def _problem(frames, corroboration_id: str, column: str, found: str, expected: str) -> InputProblem:
+    """The problem the checks report for a corroboration row, named by its id."""
+    return InputProblem(SHOWN_AS, _line(frames, corroboration_id), column, found, expected)
+
+
 def _set(frames, table: str, key: str, value: str, column: str, new) -> None:
     frame = frames[table]
     frame.loc[frame[key] == value, column] = new
@@ -46,9 +51,9 @@ def test_a_register_rows_figure_is_looked_for_in_its_citation(frames):
     _set(frames, "corroboration", "corroboration_id", "fn18_reference", "value_in_paper", "Magazin Istoric [Cluj]")
     citation = frames["sources"].set_index("source_id").loc["fn18", "citation"]
     assert corroboration_problems(frames) == [
-        InputProblem(
-            SHOWN_AS,
-            _line(frames, "fn18_reference"),
+        _problem(
+            frames,
+            "fn18_reference",
             "value_in_paper",
             "'Magazin Istoric [Cluj]'",
             f"text that occurs in the citation of source_id=fn18 in sources {citation!r}, not as part of a longer number or word",
@@ -73,7 +78,7 @@ def test_a_published_value_needs_evidence_that_holds_it(frames):
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "value_as_published", "two")
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "evidence", pd.NA)
     assert corroboration_problems(frames) == [
-        InputProblem(SHOWN_AS, line, "value_as_published", "'two'", "text that occurs in this row's evidence, which is empty")
+        _problem(frames, "pak_dmz_width", "value_as_published", "'two'", "text that occurs in this row's evidence, which is empty")
     ]
 
 
@@ -81,9 +86,9 @@ def test_the_publication_must_be_of_the_document_compared(frames):
     # pak_dmz_width compares footnote 14's document; fn18_wcda publishes footnote 18's.
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "publication_id", "fn18_wcda")
     assert corroboration_problems(frames) == [
-        InputProblem(
-            SHOWN_AS,
-            _line(frames, "pak_dmz_width"),
+        _problem(
+            frames,
+            "pak_dmz_width",
             "publication_id",
             "'fn18_wcda'",
             "a published version of fn14's document; fn18_wcda is one of fn18's",
@@ -117,7 +122,7 @@ def test_a_row_key_value_may_itself_hold_an_equals_sign(frames):
     assert corroboration_problems(frames) == []
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "row_key", "figure_id=pak=dm")
     assert corroboration_problems(frames) == [
-        InputProblem(SHOWN_AS, _line(frames, "pak_dmz_width"), "row_key", "'figure_id=pak=dm'", "column=value naming a row of key_figures")
+        _problem(frames, "pak_dmz_width", "row_key", "'figure_id=pak=dm'", "column=value naming a row of key_figures")
     ]
 
 
@@ -135,9 +140,9 @@ def test_the_source_must_be_the_one_the_row_compared_cites(frames):
 def test_a_differing_published_value_needs_a_caveat_quoting_the_evidence(frames):
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "verdict", "differs")
     assert corroboration_problems(frames) == [
-        InputProblem(
-            SHOWN_AS,
-            _line(frames, "pak_dmz_width"),
+        _problem(
+            frames,
+            "pak_dmz_width",
             "verdict",
             "differs",
             "a caveat in raw/caveats.csv on key_figures figure_id=pak_dmz_width (or on corroboration corroboration_id=pak_dmz_width) "
@@ -152,10 +157,8 @@ def test_every_row_naming_no_row_is_reported_a_table_that_does_not_exist_include
     _set(frames, "corroboration", "corroboration_id", "pak_dmz_width", "table", "railways")
     _set(frames, "corroboration", "corroboration_id", "fn18_reference", "row_key", "source_id=fn18x")
     assert corroboration_problems(frames) == [
-        InputProblem(SHOWN_AS, _line(frames, "fn18_reference"), "row_key", "'source_id=fn18x'", "column=value naming a row of sources"),
-        InputProblem(
-            SHOWN_AS, _line(frames, "pak_dmz_width"), "row_key", "'figure_id=pak_dmz_width'", "column=value naming a row of railways"
-        ),
+        _problem(frames, "fn18_reference", "row_key", "'source_id=fn18x'", "column=value naming a row of sources"),
+        _problem(frames, "pak_dmz_width", "row_key", "'figure_id=pak_dmz_width'", "column=value naming a row of railways"),
     ]
 
 
