@@ -88,8 +88,9 @@ def file_facts(path: Path) -> dict:
 def read_descriptor(root: Path) -> dict:
     """The parsed ``datapackage.json`` in the folder ``root``.
 
-    Read once per change of the file (its modification time and size), so repeated loads
-    of one package parse it once.  Callers must not change the dict they are given.
+    Read once per change of the file (its inode, size, modification or change time: a file
+    rewritten in place with its modification time put back still has a new change time), so
+    repeated loads of one package parse it once.  Callers must not change the dict they are given.
 
     Raises
     ------
@@ -102,11 +103,11 @@ def read_descriptor(root: Path) -> dict:
     """
     path = Path(root) / DESCRIPTOR
     facts = path.stat()
-    return _parsed(path.resolve(), facts.st_mtime_ns, facts.st_size)
+    return _parsed(path.resolve(), facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
 
 
 @lru_cache(maxsize=16)
-def _parsed(path: Path, modified: int, size: int) -> dict:
+def _parsed(path: Path, inode: int, size: int, modified: int, changed: int) -> dict:
     parsed = json.loads(path.read_bytes())
     if not isinstance(parsed, dict):
         raise TypeError(f"{DESCRIPTOR} holds a JSON {type(parsed).__name__}; expected a JSON object (a data package descriptor)")
@@ -241,13 +242,12 @@ def verified(folder: str | os.PathLike) -> list[str]:
 def _signature(folder: Path) -> tuple:
     """The folder and what stat says of its descriptor and of each file the descriptor names."""
     real = folder.resolve()
-    descriptor = os.stat(real / DESCRIPTOR)
-    files = _named_files(real, descriptor.st_ino, descriptor.st_size, descriptor.st_mtime_ns, descriptor.st_ctime_ns)
+    files = _named_files(real, _facts(real / DESCRIPTOR))
     return real, tuple(_facts(file) for file in files)
 
 
 @lru_cache(maxsize=16)
-def _named_files(real: Path, *descriptor_facts: int) -> tuple[Path | None, ...]:
+def _named_files(real: Path, descriptor_facts: tuple | None) -> tuple[Path | None, ...]:
     """The descriptor and each file it names (None for a path that is not safe), for one version of the
     descriptor: a site or an export verifies its package hundreds of times, and checking every path of
     every resource each time took a tenth of the verifying."""

@@ -273,6 +273,37 @@ def test_verification_is_remembered_only_while_the_files_are_unchanged(tmp_path,
     assert len(calls) == 4
 
 
+def test_a_file_the_descriptor_names_only_since_it_was_rewritten_is_watched_too(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from aidstats import package
+
+    folder = package_copy(tmp_path / "pkg", tampered=False)
+    calls = []
+    monkeypatch.setattr(package, "verify", lambda root: calls.append(root) or [])
+    later = time.time_ns() + 10**10
+    monkeypatch.setattr(package.time, "time_ns", lambda: later)  # every file settled
+    package.verified(folder)
+    # The descriptor rewritten in place to name clean/unitz.csv instead of clean/units.csv: the same size, the
+    # same inode, its modification time put back; only its change time tells.
+    descriptor = folder / "datapackage.json"
+    before = descriptor.stat()
+    shutil.copy(folder / TAMPERED, folder / "clean" / "unitz.csv")
+    with descriptor.open("r+b") as file:
+        text = file.read().replace(b'"clean/units.csv"', b'"clean/unitz.csv"')
+        file.seek(0)
+        file.write(text)
+    os.utime(descriptor, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (descriptor.stat().st_size, descriptor.stat().st_ino) == (before.st_size, before.st_ino)
+    package.verified(folder)
+    package.verified(folder)
+    assert len(calls) == 2  # hashed again once, for the new descriptor
+    (folder / "clean" / "unitz.csv").write_bytes(b"unit,title\n")  # the file it names now
+    package.verified(folder)
+    assert len(calls) == 3
+
+
 def test_a_refusal_lists_every_file_that_failed_under_one_line(tmp_path):
     folder = package_copy(tmp_path / "pkg", tampered=True)
     (folder / "clean" / "donors.csv").unlink()
