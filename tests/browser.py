@@ -1,5 +1,12 @@
 """Debian's Chromium driven by Playwright, offline, for the dashboard and site tests.
 
+The tests drive Chromium's headless shell (Debian's ``chromium-headless-shell``,
+the headless build Playwright itself runs by default): the same Blink and V8 at
+the same version as Debian's ``chromium``, without the desktop browser's layers,
+so it loads and draws the same pages with about a fifth less CPU (TESTING.md).
+Where it is not installed they drive ``chromium``. The page-load benchmark and
+tools/readme_images.py use ``chromium``, the browser readers have.
+
 The tests share one Chromium per session (the ``chromium`` fixture in
 conftest.py) and one tab in it (the ``page`` fixture), which :func:`reset_page`
 blanks before each test: starting Chromium costs about a second, and a page
@@ -18,6 +25,7 @@ from contextlib import contextmanager
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HEADLESS_SHELL = shutil.which("chromium-headless-shell") or "/usr/bin/chromium-headless-shell"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,17 +38,25 @@ ARGS = [
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-def require_chromium() -> None:
-    """Skip the test (fail it on CI) when Debian's chromium is not installed."""
-    if not os.path.exists(CHROMIUM):
+def require_chromium(executable: str = CHROMIUM) -> None:
+    """Skip the test (fail it on CI) when Debian's chromium (or the given build of it) is not installed."""
+    if not os.path.exists(executable):
+        package = os.path.basename(executable)
         if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run installs Debian's chromium")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+            pytest.fail(f"Chromium is missing at {executable}; .ci/run installs Debian's {package}")
+        pytest.skip(f"Debian's {package} is not installed (apt-get install {package})")
 
 
-def launch(playwright):
-    """Start headless Chromium."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+def browser_for_tests() -> str:
+    """The Chromium the tests drive: the headless shell where it is installed (always on CI), else chromium."""
+    if os.path.exists(HEADLESS_SHELL) or os.environ.get("CI"):
+        return HEADLESS_SHELL
+    return CHROMIUM
+
+
+def launch(playwright, executable: str = CHROMIUM):
+    """Start headless Chromium (``executable``: chromium, or its headless shell)."""
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=ARGS)
 
 
 def new_offline_page(browser, viewport: dict = VIEWPORT, javascript: bool = True):

@@ -52,14 +52,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def chromium():
-    """Headless Chromium, started once per session (per worker under xdist)."""
-    from browser import launch, require_chromium
+    """Headless Chromium (its headless shell: browser.browser_for_tests), started once per session (per worker under xdist)."""
+    from browser import browser_for_tests, launch, require_chromium
 
-    require_chromium()
+    executable = browser_for_tests()
+    require_chromium(executable)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = launch(playwright, executable)
         yield browser
         browser.close()
 

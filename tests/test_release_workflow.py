@@ -255,8 +255,11 @@ def test_the_release_runs_the_tests_as_ci_does(workflow):
 # .ci/run: apt-get only for what is missing, R without its recommended packages.
 
 
-def run_ci(tmp_path: Path, *, chromium: bool, rscript: int | None) -> list[list[str]]:
-    """Run .ci/run --system-only with stand-ins for apt-get, Rscript and chromium; return apt-get's calls."""
+BROWSERS = ("chromium", "chromium-headless-shell")
+
+
+def run_ci(tmp_path: Path, *, browsers: tuple[str, ...] = BROWSERS, rscript: int | None) -> list[list[str]]:
+    """Run .ci/run --system-only with stand-ins for apt-get, Rscript and the browsers installed; return apt-get's calls."""
     project, stub = tmp_path / "project", tmp_path / "bin"
     (project / ".ci").mkdir(parents=True)
     shutil.copy(ROOT / ".ci" / "run", project / ".ci" / "run")
@@ -265,8 +268,8 @@ def run_ci(tmp_path: Path, *, chromium: bool, rscript: int | None) -> list[list[
     (stub / "apt-get").write_text(
         f"#!{sys.executable}\nimport json, sys\nopen({str(log)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n", encoding="utf-8"
     )
-    if chromium:
-        (stub / "chromium").write_text("#!/bin/sh\n", encoding="utf-8")
+    for browser in browsers:
+        (stub / browser).write_text("#!/bin/sh\n", encoding="utf-8")
     if rscript is not None:  # its exit status: 0 if readr and jsonlite load
         (stub / "Rscript").write_text(f"#!/bin/sh\nexit {rscript}\n", encoding="utf-8")
     for tool in stub.iterdir():
@@ -287,19 +290,28 @@ R_INSTALL = ["install", "-y", "-qq", "--no-install-recommends", "r-base-core", "
 
 
 def test_ci_installs_r_without_recommends_when_r_is_missing(tmp_path):
-    assert run_ci(tmp_path, chromium=True, rscript=None) == [["update", "-qq"], R_INSTALL]
+    assert run_ci(tmp_path, rscript=None) == [["update", "-qq"], R_INSTALL]
 
 
 def test_ci_installs_r_when_readr_or_jsonlite_is_missing(tmp_path):
-    assert run_ci(tmp_path, chromium=True, rscript=1) == [["update", "-qq"], R_INSTALL]
+    assert run_ci(tmp_path, rscript=1) == [["update", "-qq"], R_INSTALL]
 
 
-def test_ci_installs_only_chromium_when_only_chromium_is_missing(tmp_path):
-    assert run_ci(tmp_path, chromium=False, rscript=0) == [["update", "-qq"], ["install", "-y", "-qq", "chromium"]]
+@pytest.mark.parametrize(
+    "installed, missing",
+    [
+        ((), ["chromium", "chromium-headless-shell"]),
+        (("chromium-headless-shell",), ["chromium"]),
+        (("chromium",), ["chromium-headless-shell"]),
+    ],
+    ids=["neither", "chromium", "headless shell"],
+)
+def test_ci_installs_only_the_browsers_missing(tmp_path, installed, missing):
+    assert run_ci(tmp_path, browsers=installed, rscript=0) == [["update", "-qq"], ["install", "-y", "-qq", *missing]]
 
 
 def test_ci_installs_nothing_when_everything_is_there(tmp_path):
-    assert run_ci(tmp_path, chromium=True, rscript=0) == []
+    assert run_ci(tmp_path, rscript=0) == []
 
 
 @pytest.mark.slow  # R
