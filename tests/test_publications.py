@@ -130,6 +130,29 @@ def test_cite_prints_the_published_translation_of_a_figures_document():
     assert "footnote 45:" in railway and "Published" not in railway
 
 
+def test_cite_calls_the_published_version_of_a_cited_publication_a_copy(tables):
+    """Footnote 18 cites a publication (Bodnaras's notes as printed in Magazin Istoric), of which the Wilson Center
+    publishes a copy: its line says 'Published copy', not 'Published in translation'. Its row gives no title."""
+    from aidstats.publish.cite import citation_text
+
+    assert tables["sources"].set_index("source_id").loc["fn18", "kind"] == "publication"
+    (row,) = tables["publications"][tables["publications"]["source_id"] == "fn18"].itertuples()
+    assert row.status == "confirmed" and pd.isna(row.title)
+    text = citation_text("key_figures").splitlines()
+    at = next(i for i, line in enumerate(text) if line.startswith("  footnote 18: "))
+    assert text[at + 1] == f"    Published copy: {row.publisher}, {row.url}"
+
+
+def test_cite_of_a_package_without_the_publications_table_prints_no_published_version(monkeypatch):
+    """A package written before 0.5.0 has no publications table: its citation lists the documents alone."""
+    import aidstats.publish.cite as cite
+
+    monkeypatch.setattr(cite, "list_tables", lambda: [name for name in aidstats.list_tables() if name != "publications"])
+    text = cite.citation_text("key_figures")
+    assert "  footnote 14: Politburo decision" in text and "  footnote 18: " in text
+    assert "Published" not in text
+
+
 def test_the_counts_in_the_readme_and_changelog_are_the_datas(tables):
     from aidstats.publish.readme import publication_counts, verdict_counts
 
