@@ -134,6 +134,9 @@ def test_missing_extra_maps_a_submodule_to_its_library():
     found = missing_extra(ModuleNotFoundError("No module named 'plotly'", name="plotly.express"), "aidstats.web.figures")
     assert str(found) == 'aidstats.web.figures needs plotly: pip install "aidstats[viz]"'
     assert (found.name, found.extra) == ("plotly", "viz")
+    # A module two levels down is its library's too; without a needed_by the message says "this command".
+    deep = missing_extra(ModuleNotFoundError("No module named 'plotly'", name="plotly.graph_objs._figure"))
+    assert str(deep) == 'this command needs plotly: pip install "aidstats[viz]"'
 
 
 def test_missing_extra_keeps_its_own_error_and_ignores_other_modules():
