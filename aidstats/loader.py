@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from aidstats._arguments import given
-from aidstats.package import DESCRIPTOR, PARQUET_SUFFIX, SOURCE_KINDS, check_package, is_url, locate, read_descriptor
+from aidstats.package import DESCRIPTOR, PARQUET_SUFFIX, SOURCE_KINDS, check_package, file_version, is_url, locate, read_descriptor
 
 
 def data_root() -> Path:
@@ -182,13 +182,12 @@ def load_rows(name: str, source: str | os.PathLike | None = None):
     root = package_root(source)
     resource(name, root)  # a KeyError listing the tables for any other name
     path = root / _parquet(name, root)
-    facts = path.stat()
     # A copy of the frame read once per version of the file: each caller may change its own.
-    return _read(path.resolve(), facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns).copy()
+    return _read(path.resolve(), file_version(path)).copy()
 
 
 @lru_cache(maxsize=64)
-def _read(path: Path, inode: int, size: int, modified: int, changed: int):
+def _read(path: Path, version: tuple):
     """The Parquet file at ``path`` as a DataFrame without attrs, read again whenever the file's facts change.
 
     A site or an export reads each table dozens of times; the package was verified just before

@@ -102,12 +102,11 @@ def read_descriptor(root: Path) -> dict:
         If its JSON is not an object.
     """
     path = Path(root) / DESCRIPTOR
-    facts = path.stat()
-    return _parsed(path.resolve(), facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+    return _parsed(path.resolve(), file_version(path))
 
 
 @lru_cache(maxsize=16)
-def _parsed(path: Path, inode: int, size: int, modified: int, changed: int) -> dict:
+def _parsed(path: Path, version: tuple) -> dict:
     parsed = json.loads(path.read_bytes())
     if not isinstance(parsed, dict):
         raise TypeError(f"{DESCRIPTOR} holds a JSON {type(parsed).__name__}; expected a JSON object (a data package descriptor)")
@@ -264,15 +263,28 @@ def _named_files(real: Path, descriptor_facts: tuple | None) -> tuple[Path | Non
     return tuple(files)
 
 
+def file_version(path: Path) -> tuple[int, int, int, int, int]:
+    """The file at ``path`` as one version of it: its device, inode, size, and modification and change
+    times (ns), the key under which aidstats remembers what it read from the file. A file rewritten in
+    place, even at the same size with its modification time put back, has a new change time.
+
+    Raises
+    ------
+    OSError
+        If there is no file at ``path`` (``FileNotFoundError``) or it cannot be looked at.
+    """
+    facts = os.stat(path)
+    return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+
+
 def _facts(path: Path | None) -> tuple | None:
-    """(device, inode, size, modified, changed) of the file at ``path``; None if there is none."""
+    """:func:`file_version` of the file at ``path``; None if there is none."""
     if path is None:
         return None
     try:
-        facts = os.stat(path)
+        return file_version(path)
     except OSError:
         return None
-    return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
 
 
 def check_package(folder: Path, where: str) -> Path:

@@ -39,6 +39,7 @@ from urllib.parse import quote as percent_encode
 import pandas as pd
 
 from aidstats.loader import DESCRIPTOR, PARQUET_SUFFIX, data_root, descriptor, list_tables, load_rows, resource
+from aidstats.package import file_version
 from aidstats.publish.archive_readme import REPOSITORY
 from aidstats.publish.cite import location, published_lines, source_line
 from aidstats.publish.release import build_archive
@@ -245,7 +246,7 @@ def _chart_parts(root: Path) -> dict[str, tuple[dict, str]]:
 
 
 @lru_cache(maxsize=8)
-def _chart_parts_of(root: Path, *facts: int) -> dict[str, tuple[dict, str]]:
+def _chart_parts_of(root: Path, version: tuple) -> dict[str, tuple[dict, str]]:
     """:func:`_chart_parts` for one version of the package's descriptor: the site's script of each chart,
     its table page and the home page share one making of its figure."""
     from aidstats.web.figures import CHARTS, chart_parts
@@ -254,11 +255,10 @@ def _chart_parts_of(root: Path, *facts: int) -> dict[str, tuple[dict, str]]:
 
 
 def _descriptor_version(root: Path) -> tuple:
-    """The package folder, resolved, and the facts of its descriptor that change whenever it is rewritten
-    (its inode, size and modification and change times): the descriptor names every data file's sha256,
+    """The package folder, resolved, and its descriptor's :func:`aidstats.package.file_version`, which changes
+    whenever the descriptor is rewritten: the descriptor names every data file's sha256,
     and the loader refuses a file that does not match it, so these facts name one version of the data."""
-    facts = (Path(root) / DESCRIPTOR).stat()
-    return Path(root).resolve(), facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns
+    return Path(root).resolve(), file_version(Path(root) / DESCRIPTOR)
 
 
 def row_id(values: list) -> str:
@@ -740,7 +740,7 @@ def _jsonld(root: Path) -> str:
 
 
 @lru_cache(maxsize=8)
-def _jsonld_of(root: Path, *facts: int) -> str:
+def _jsonld_of(root: Path, version: tuple) -> str:
     """:func:`_jsonld` for one version of the package's descriptor, which names every file's sha256: made once
     per site, not once per page (it reads every table)."""
     from aidstats.publish.release import archive_name
