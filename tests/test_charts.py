@@ -179,6 +179,17 @@ def test_plotly_is_requested_only_after_the_table_is_interactive(built_site, chr
         page.context.close()
 
 
+def test_the_shipped_plotly_js_draws_every_trace_type_the_charts_use(page):
+    # The pages ship plotly.js's smallest partial bundle that holds the charts' trace types; a chart of
+    # another type (a heatmap, say) would need a larger bundle, and the page would not draw it.
+    used = {trace.type for chart in CHARTS.values() for trace in chart.make().data}
+    assert "bar" in used
+    page.add_script_tag(content=figures.BUNDLE.read_text(encoding="utf-8"))
+    registered = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
+    assert registered == {"bar", "pie", "scatter"}  # the "basic" bundle, as its banner says
+    assert used <= registered and page.errors == []
+
+
 def test_a_chart_whose_plotly_js_cannot_load_says_so_and_shows_its_numbers(built_site, page):
     page.route("**/plotly.min.js", lambda route: route.abort())
     try:

@@ -22,7 +22,7 @@ from aidstats import metadata
 from aidstats.loader import descriptor, list_tables, load_rows
 from aidstats.package import check_output_file, write_text
 from aidstats.publish.release import archive_name
-from aidstats.web.figures import BUNDLE, CHARTS, chart_parts, plotly_cdn_url, plotly_integrity, plotly_js, plotly_js_version
+from aidstats.web.figures import BUNDLE, CHARTS, chart_parts, plotly_cdn_url, plotly_integrity, plotly_js
 from aidstats.web.jsonld import SITE_URL, dataset, script_text
 from aidstats.web.site import TABLE_CHARTS, render_template
 
@@ -71,7 +71,6 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
         "charts": Markup("".join(parts[name][1] for group in groups for name in group["charts"])),
         # charts.js reads where to load plotly.js from; null: it is in the page already.
         "plotly": {"src": plotly_cdn_url(), "integrity": plotly_integrity()} if cdn else {"src": None, "integrity": None},
-        "plotly_version": plotly_js_version(),
         "plotly_license": LICENSE.read_text(encoding="utf-8"),
         "plotly_js": None if cdn else Markup(plotly_js()),
     }

@@ -15,8 +15,9 @@ from the data goes through :func:`plain` first and is shown as typed.
 Each chart reads the bundled package, or the package folder (or URL) given
 as ``source``.
 
-The pages draw the charts with plotly.js's partial "cartesian" bundle,
-shipped in ``aidstats/web/assets/vendor`` (see :func:`plotly_js`), through
+The pages draw the charts with plotly.js's partial "basic" bundle (the trace
+modules bar, pie and scatter: every chart here is a bar chart), shipped in
+``aidstats/web/assets/vendor`` (see :func:`plotly_js`), through
 ``assets/charts.js``.  Every chart is a bar chart whose categories (assets,
 minerals, donors) are on the y axis, where a long name wraps instead of
 being skipped or cut, with its legend below the plot; :func:`chart_script`
@@ -53,7 +54,10 @@ NARROW_WIDTH = 600
 HOVER_WIDTH = 36
 # The SITC sections' colours, the same in every chart (Paul Tol's colour-blind-safe qualitative palette, as plotly ships it).
 SECTION_COLORS = px.colors.qualitative.Safe
-BUNDLE = Path(__file__).resolve().parent / "assets" / "vendor" / "plotly-cartesian.min.js"
+# The smallest of plotly.js's partial bundles that holds every trace type the charts use (bar): "basic" has bar, pie
+# and scatter in 1.19 MB, "cartesian" twelve types in 1.50 MB. tests/test_charts.py fails if a chart uses another type.
+PARTIAL_BUNDLE = "basic"
+BUNDLE = Path(__file__).resolve().parent / "assets" / "vendor" / f"plotly-{PARTIAL_BUNDLE}.min.js"
 
 
 def plain(text) -> str:
@@ -635,7 +639,7 @@ def plotly_js() -> str:
 
 
 def plotly_cdn_url() -> str:
-    """The plotly CDN address of the plotly.js the pages embed: the same partial (cartesian) bundle at the same version.
+    """The plotly CDN address of the plotly.js the pages embed: the same partial bundle (:data:`PARTIAL_BUNDLE`) at the same version.
 
     The CDN names a partial bundle ``plotly-<bundle>-<version>.min.js``; the version is read from the
     shipped bundle's banner (:func:`plotly_js_version`).  Should the installed plotly want another
@@ -646,7 +650,7 @@ def plotly_cdn_url() -> str:
     wanted, shipped = get_plotlyjs_version(), plotly_js_version()
     if wanted != shipped:
         return f"https://cdn.plot.ly/plotly-{wanted}.min.js"
-    return f"https://cdn.plot.ly/plotly-cartesian-{shipped}.min.js"
+    return f"https://cdn.plot.ly/plotly-{PARTIAL_BUNDLE}-{shipped}.min.js"
 
 
 def plotly_integrity() -> str:

@@ -2,7 +2,7 @@
 // the one-file dashboard) into its <div data-chart="name">, and puts under it the downloads (PNG, SVG, the
 // numbers as CSV) and a chart/table toggle.
 //
-// plotly.js is the heaviest file a page has (1.5 MB), so it is never in the way of the table: on a page with a
+// plotly.js is the heaviest file a page has (1.2 MB), so it is never in the way of the table: on a page with a
 // table it is requested only after site.js marks "aidstats-table-interactive", and then only when a chart comes
 // near the screen or the browser is idle. Where it is already in the page (the offline dashboard), the charts are
 // drawn at once. Where it cannot load (offline with --cdn, a blocked request), every chart says so in words and
