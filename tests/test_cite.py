@@ -302,3 +302,23 @@ def test_source_line_names_the_paper_and_an_ibid_of_a_publication():
     assert (
         aidstats.publish.cite.source_line(roman, "fn47") == "footnote 47 (Ibid., vol. XX: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)"
     )
+
+
+def test_source_lines_gives_each_sources_line_by_id():
+    # The build, the site and `aidstats cite` title many sources at once: one line per row of the register,
+    # each what source_line gives for it alone.
+    register = aidstats.load("sources")
+    lines = aidstats.publish.cite.source_lines(register)
+    assert list(lines) == list(register["source_id"])
+    assert all(lines[source_id] == aidstats.publish.cite.source_line(register, source_id) for source_id in lines)
+    assert lines["weathersby"] == f"the paper: {PAPER_REF}"
+    made_up = _register(
+        {"source_id": "fn46", "kind": "publication", "footnote": 46, "citation": "K. W., “To Attack,” Bulletin 5: 9."},
+        {"source_id": "fn47", "kind": "publication", "footnote": 47, "citation": "Ibid.", "full_citation_id": "fn46"},
+    )
+    assert aidstats.publish.cite.source_lines(made_up) == {
+        "fn46": "footnote 46: K. W., “To Attack,” Bulletin 5: 9.",
+        "fn47": "footnote 47 (Ibid.: footnote 46, K. W., “To Attack,” Bulletin 5: 9.)",
+    }
+    with pytest.raises(KeyError):
+        aidstats.publish.cite.source_line(register, "fn999")

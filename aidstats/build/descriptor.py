@@ -15,7 +15,7 @@ import pandera.pandas as pa
 from aidstats import metadata
 from aidstats.build.schemas import TABLES, Table
 from aidstats.package import PARQUET_SUFFIX, file_facts
-from aidstats.text.citation import source_line
+from aidstats.text.citation import source_lines
 
 
 def field_descriptor(name: str, column: pa.Column, table: Table) -> dict:
@@ -78,8 +78,9 @@ def table_schema(table: Table) -> dict:
     }
 
 
-def resource_sources(frames: dict[str, pd.DataFrame], table: Table) -> list[dict]:
-    """The paper, and each archival document the table's rows cite."""
+def resource_sources(frames: dict[str, pd.DataFrame], table: Table, lines: dict[str, str]) -> list[dict]:
+    """The paper, and each archival document the table's rows cite, titled by ``lines``
+    (the register's :func:`~aidstats.text.citation.source_lines`, made once per build)."""
     register = frames["sources"]
     cited = []
     if "source_id" in table.model.to_schema().columns:
@@ -87,13 +88,8 @@ def resource_sources(frames: dict[str, pd.DataFrame], table: Table) -> list[dict
     paper = register.loc[register["kind"] == "paper", "source_id"].tolist()
     cited = [sid for sid in cited if sid not in paper]  # the paper leads the list once, even where rows cite it
     # An "Ibid." is titled with the full citation it stands for, so the title alone locates the document.
-    return [
-        {
-            "title": register.set_index("source_id").at[sid, "citation"] if sid in paper else source_line(register, sid),
-            "path": f"sources.csv#{sid}",
-        }
-        for sid in paper + cited
-    ]
+    citations = dict(zip(register["source_id"], register["citation"], strict=True))
+    return [{"title": citations[sid] if sid in paper else lines[sid], "path": f"sources.csv#{sid}"} for sid in paper + cited]
 
 
 def table_caveats(frames: dict[str, pd.DataFrame], name: str) -> list[dict]:
@@ -106,12 +102,13 @@ def table_caveats(frames: dict[str, pd.DataFrame], name: str) -> list[dict]:
 def package_descriptor(frames: dict[str, pd.DataFrame], folder: Path) -> dict:
     """The whole descriptor, given the built frames and the folder holding clean/."""
     resources = []
+    lines = source_lines(frames["sources"])
     for table in TABLES.values():
         config = table.model.Config
         common = {
             "title": config.title,
             "description": config.description,
-            "sources": resource_sources(frames, table),
+            "sources": resource_sources(frames, table, lines),
             "caveats": table_caveats(frames, table.name),
         }
         schema = table_schema(table)

@@ -11,9 +11,18 @@ import pandas as pd
 
 from aidstats import metadata
 from aidstats.loader import list_tables, load_rows, resource
-from aidstats.text.citation import location, source_line
+from aidstats.text.citation import location, source_line, source_lines
 
-__all__ = ["bibtex_names", "citation_bibtex", "citation_text", "footnotes_phrase", "location", "published_lines", "source_line"]
+__all__ = [
+    "bibtex_names",
+    "citation_bibtex",
+    "citation_text",
+    "footnotes_phrase",
+    "location",
+    "published_lines",
+    "source_line",
+    "source_lines",
+]
 
 
 def _documents(name: str) -> pd.DataFrame:
@@ -34,8 +43,9 @@ def citation_text(name: str | None = None) -> str:
         register = load_rows("sources")
         lines += ["", f"Table {name} rests on these documents, as cited in the paper:"]
         publications = load_rows("publications") if "publications" in list_tables() else None  # packages before 0.5.0 have none
+        cited_as = source_lines(register)
         for source_id in documents["source_id"]:
-            lines.append(f"  {source_line(register, source_id)}")
+            lines.append(f"  {cited_as[source_id]}")
             lines += [f"    {line}" for line in published_lines(publications, register, source_id)]
         # A citation that is itself damaged or doubtful says so where it is printed.
         about = _caveats_about(set(documents["source_id"]) | set(documents["full_citation_id"].dropna()))

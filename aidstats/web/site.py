@@ -41,7 +41,7 @@ import pandas as pd
 from aidstats.loader import DESCRIPTOR, PARQUET_SUFFIX, data_root, descriptor, list_tables, load_rows, resource
 from aidstats.package import file_version
 from aidstats.publish.archive_readme import REPOSITORY
-from aidstats.publish.cite import location, published_lines, source_line
+from aidstats.publish.cite import location, published_lines, source_lines
 from aidstats.publish.release import build_archive
 from aidstats.publish.tables import unit_symbols
 from aidstats.text.numbers import format_value, heading
@@ -120,11 +120,12 @@ def _passages(root: Path) -> dict[str, str]:
 def _sources(root: Path) -> dict[str, dict]:
     """Each source by id: its kind, footnote, its citation as one line (an "Ibid." with what it stands for, see ``cite.source_line``) and archival location."""
     register = load_rows("sources", root)
+    lines = source_lines(register)
     return {
         row["source_id"]: {
             "kind": row["kind"],
             "footnote": None if pd.isna(row["footnote"]) else int(row["footnote"]),
-            "line": source_line(register, row["source_id"]),
+            "line": lines[row["source_id"]],
             "location": location(row),
         }
         for _, row in register.iterrows()
