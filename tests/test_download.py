@@ -146,6 +146,33 @@ def test_the_installed_registry_knows_the_sha256_of_a_fresh_archive(release):
     )
 
 
+def test_a_registry_digest_may_carry_pooch_s_algorithm_prefix(tmp_path):
+    # pooch's registry format allows "sha256:<hex>" as well as the bare hex record_hash writes; a hand-edited
+    # registry in that form must still give the bare digest downloads compare against.
+    from aidstats.package import known_hashes
+
+    registry = tmp_path / "registry.txt"
+    registry.write_text(f"# comment\nold.zip sha256:{'a' * 64}\nnew.zip {'b' * 64}\n", encoding="utf-8")
+    assert known_hashes(registry) == {"old.zip": "a" * 64, "new.zip": "b" * 64}
+    assert known_hashes(tmp_path / "none.txt") == {}  # no registry: no known hashes
+
+
+def test_unpack_names_the_archive_and_keeps_the_kind_of_an_unsafe_member(tmp_path):
+    # A member that would land outside the folder is refused as "unsafe" (a caller tells it from a broken
+    # archive by that word), with the archive's name leading the message.
+    from aidstats.errors import PackageError
+    from aidstats.package import unpack
+
+    archive = tmp_path / "old.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("datapackage.json", "{}")
+        zipped.writestr("../outside.txt", "x")
+    with pytest.raises(PackageError) as err:
+        unpack(archive, tmp_path / "unpacked", "the old archive")
+    assert str(err.value).startswith("the old archive: ") and "outside.txt" in str(err.value)
+    assert err.value.kind == "unsafe" and not (tmp_path / "outside.txt").exists()
+
+
 @pytest.mark.slow  # writes the release archive again (every export in it)
 def test_build_archive_records_its_hash_in_the_registry_it_is_given(tmp_path):
     from aidstats.publish.release import build_archive, known_hashes
