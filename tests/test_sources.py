@@ -325,6 +325,68 @@ def test_a_file_the_descriptor_names_only_since_it_was_rewritten_is_watched_too(
     assert len(calls) == 3
 
 
+def test_a_descriptor_that_cannot_be_read_is_reported_as_verify_reports_it(tmp_path):
+    from aidstats import package
+
+    (tmp_path / "datapackage.json").write_text("{broken", encoding="utf-8")
+    problems = package.verified(tmp_path)
+    assert problems == package.verify(tmp_path) and len(problems) == 1
+    assert problems[0].startswith("datapackage.json cannot be read (JSONDecodeError: ")
+
+
+def test_the_memory_of_verified_packages_holds_at_most_64(tmp_path, monkeypatch):
+    # A process that opens many packages (a test suite, a notebook over many releases) does not keep them all.
+    import time
+
+    from aidstats import package
+
+    monkeypatch.setattr(package, "_VERIFIED", {})
+    monkeypatch.setattr(package, "verify", lambda root: [])
+    later = time.time_ns() + 10**10
+    monkeypatch.setattr(package.time, "time_ns", lambda: later)  # every file settled, so each is remembered
+    sizes = []
+    for i in range(65):
+        folder = tmp_path / f"pkg{i}"
+        folder.mkdir()
+        (folder / "datapackage.json").write_text('{"resources": []}', encoding="utf-8")
+        package.verified(folder)
+        sizes.append(len(package._VERIFIED))
+    assert sizes[:64] == list(range(1, 65))  # one more each time, up to 64 ...
+    assert sizes[64] == 1  # ... then forgotten all at once, and the 65th remembered
+
+
+def test_check_package_gives_the_folder_or_refuses_with_the_kind_hash(tmp_path):
+    from aidstats.errors import PackageError
+    from aidstats.package import check_package
+
+    intact = package_copy(tmp_path / "intact", tampered=False)
+    assert check_package(intact, "my copy") == intact
+    with pytest.raises(PackageError) as err:
+        check_package(package_copy(tmp_path / "tampered", tampered=True), "my copy")
+    assert err.value.kind == "hash"
+    head, problem = str(err.value).split("\n")
+    assert head == "my copy: the package failed verification, so it was not used"
+    assert problem.startswith(f"  {TAMPERED}: sha256 mismatch: expected ")
+
+
+def test_locate_says_what_a_local_path_holds(tmp_path):
+    from aidstats.package import locate
+
+    folder = package_copy(tmp_path / "pkg", tampered=False)
+    assert locate(folder) == ("folder", folder)
+    assert locate(folder / "datapackage.json") == ("folder", folder)
+    for name in ["release.zip", "RELEASE.ZIP"]:
+        (tmp_path / name).write_bytes(b"PK")
+        assert locate(tmp_path / name) == ("archive", tmp_path / name)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    for path in [tmp_path / "empty", tmp_path / "notes.txt"]:
+        with pytest.raises(FileNotFoundError, match=f"^no data package at {path}: "):
+            locate(path)
+    with pytest.raises(FileNotFoundError, match=f"^no such folder or file: {tmp_path / 'gone'}; "):
+        locate(tmp_path / "gone")
+
+
 def test_a_refusal_lists_every_file_that_failed_under_one_line(tmp_path):
     folder = package_copy(tmp_path / "pkg", tampered=True)
     (folder / "clean" / "donors.csv").unlink()
