@@ -53,6 +53,16 @@ KIND_WORDS = {
     "part": "a file <name>.part beside it (someone else's)",
 }
 
+# What a refusal in one line says it found at the target, for each kind planted there.
+FOUND = {
+    "file": "a regular file",
+    "folder": "a folder",
+    "link-file": "a symbolic link",
+    "link-folder": "a symbolic link",
+    "fifo": "a named pipe",
+    "device": "a character device",
+}
+
 # Exit status of each output for each kind of target: 0 written, 1 refused by aidstats in one
 # line, 2 refused by the command line's own check of the option (click: "is a directory", "is a
 # file"), "." not a case.  A row "(inside)" plants the kind at the last file the command writes in
@@ -443,6 +453,8 @@ def test_every_output_and_kind_of_target(scenario: Scenario, tmp_path: Path, mon
         (row, kind), path = next((p, path) for p, path in planted.items() if EXPECTED[p])
         named = (base / "project" if command == "build" else target) if kind == "unwritable" else path
         assert str(named) in lines[0], f"the message does not name {named}: {lines[0]}"
+        if expected == 1 and kind in FOUND:  # and says what it found there (an unwritable folder: the system's words)
+            assert f"it is {FOUND[kind]}" in lines[0], f"the message does not say what is at {named}: {lines[0]}"
         assert "Traceback" not in ran.stderr and ran.stdout == ""
         assert after == before, "a refused command changed something"
         return
@@ -574,3 +586,19 @@ def test_the_site_writes_the_exports_once_and_its_archive_is_the_release_archive
     assert members == {str(p.relative_to(out / "exports")): p.read_bytes() for p in (out / "exports").rglob("*") if p.is_file()}
     _, digest = build_archive(ROOT, tmp_path / "dist")  # writing its own exports, as `aidstats package` does
     assert (out / f"{ARCHIVE}.sha256").read_text(encoding="utf-8") == f"{digest}  {ARCHIVE}\n", "the same bytes either way"
+
+
+def test_a_socket_where_an_output_belongs_is_named_as_one(tmp_path):
+    # The matrix above plants no socket (a server's, say): refused in the same words, never replaced.
+    import socket
+
+    from aidstats.errors import OutputError
+    from aidstats.package import check_output_file, check_output_folder
+
+    path = tmp_path / "out.sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        for check, words in [(check_output_file, f"cannot write {path}: "), (check_output_folder, f"cannot write into {path}: ")]:
+            with pytest.raises(OutputError, match=f"^{words}it is a socket; expected "):
+                check(path)
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
