@@ -602,3 +602,18 @@ def test_a_socket_where_an_output_belongs_is_named_as_one(tmp_path):
             with pytest.raises(OutputError, match=f"^{words}it is a socket; expected "):
                 check(path)
         assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+def test_a_block_device_where_an_output_belongs_is_named_as_one(tmp_path):
+    # Device number 0:0 is no device: opening the node fails (ENXIO), so even a wrong write reaches no disk.
+    from aidstats.errors import OutputError
+    from aidstats.package import check_output_file, check_output_folder
+
+    if why := _can("mknod"):
+        pytest.skip(why)
+    path = tmp_path / "disk"
+    os.mknod(path, stat.S_IFBLK | 0o600, os.makedev(0, 0))
+    for check, words in [(check_output_file, f"cannot write {path}: "), (check_output_folder, f"cannot write into {path}: ")]:
+        with pytest.raises(OutputError, match=f"^{words}it is a block device; expected "):
+            check(path)
+    assert stat.S_ISBLK(os.lstat(path).st_mode)
