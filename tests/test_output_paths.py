@@ -535,6 +535,71 @@ def test_a_failed_move_puts_every_output_back(tmp_path, monkeypatch):
     assert _state(out) == before
 
 
+def test_a_failed_move_puts_back_what_it_removed_the_folders_it_made_and_a_file_kept_by_copy(tmp_path, monkeypatch):
+    """The same, for a record removed first, a folder made for a target, and an old file kept by copying it
+    (where the file system makes no hard links), with the folder for the old outputs already there."""
+    from aidstats.errors import OutputError
+    from aidstats.package import move_in
+
+    out, staging = tmp_path / "out", tmp_path / "staging"
+    out.mkdir()
+    (out / "page.html").write_bytes(OLD)
+    (out / "record.json").write_bytes(OLD)
+    (staging / "old").mkdir(parents=True)
+    for name in ("page.html", "extra.txt", "index.html"):
+        (staging / name).write_bytes(b"new\n")
+    before = _state(out)
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(dst) == out / "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    def no_link(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "link", no_link)
+    moves = [
+        (staging / "page.html", out / "page.html"),
+        (staging / "extra.txt", out / "new" / "extra.txt"),
+        (staging / "index.html", out / "index.html"),
+    ]
+    with pytest.raises(OutputError, match=f"cannot write {out / 'index.html'}: No space left on device"):
+        move_in(moves, staging / "old", remove=[out / "record.json"])
+    assert _state(out) == before
+
+
+def test_move_in_takes_away_what_it_is_asked_to_remove(tmp_path):
+    from aidstats.package import move_in
+
+    out, staging = tmp_path / "out", tmp_path / "staging"
+    out.mkdir()
+    (out / "page.html").write_bytes(OLD)
+    (out / "record.json").write_bytes(OLD)
+    (staging / "old").mkdir(parents=True)
+    (staging / "page.html").write_bytes(b"new\n")
+    move_in([(staging / "page.html", out / "page.html")], staging / "old", remove=[out / "record.json", out / "never.json"])
+    assert sorted(p.name for p in out.iterdir()) == ["page.html"] and (out / "page.html").read_bytes() == b"new\n"
+    assert sorted(p.read_bytes() for p in (staging / "old").iterdir()) == [OLD, OLD]  # the old page and record, aside
+
+
+@pytest.mark.parametrize(("kind", "words"), [("file", "a file"), ("fifo", "a named pipe")])
+def test_something_other_than_a_folder_above_an_output_is_named(tmp_path, kind, words):
+    from aidstats.errors import OutputError
+    from aidstats.package import check_output_file, check_output_folder
+
+    blocking = tmp_path / "out"
+    if kind == "fifo":
+        os.mkfifo(blocking)
+    else:
+        blocking.write_bytes(KEPT)
+    for check, path in [(check_output_file, blocking / "page.html"), (check_output_folder, blocking / "site")]:
+        with pytest.raises(OutputError, match=f": {blocking} is {words}, not a folder$"):
+            check(path)
+
+
 # --- the site: its extras first, staged, and the exports written once ---------------------------
 
 
