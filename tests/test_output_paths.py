@@ -530,9 +530,10 @@ def test_a_failed_move_puts_every_output_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", replace)
     moves = [(staging / name, out / name) for name in ("assets", "page.html", "index.html")]
-    with pytest.raises(OutputError, match=f"cannot write {out / 'index.html'}: No space left on device"):
+    with pytest.raises(OutputError, match=f"cannot write {out / 'index.html'}: No space left on device") as err:
         move_in(moves, staging / "old")
     assert _state(out) == before
+    assert (err.value.errno, err.value.filename) == (errno.ENOSPC, str(out / "index.html"))  # the user's path
 
 
 def test_a_failed_move_puts_back_what_it_removed_the_folders_it_made_and_a_file_kept_by_copy(tmp_path, monkeypatch):
@@ -682,3 +683,49 @@ def test_a_block_device_where_an_output_belongs_is_named_as_one(tmp_path):
         with pytest.raises(OutputError, match=f"^{words}it is a block device; expected "):
             check(path)
     assert stat.S_ISBLK(os.lstat(path).st_mode)
+
+
+def _refusal(call):
+    from aidstats.errors import OutputError
+
+    with pytest.raises(OutputError) as err:
+        call()
+    return err.value
+
+
+def test_a_system_error_is_given_as_an_oserror_gives_it_naming_the_users_path(tmp_path, monkeypatch):
+    # OutputError is an OSError: errno, strerror and filename say the system's error about the path the user
+    # gave (the command line prints them; a script can test err.errno), never about a temporary file.
+    from aidstats.package import check_output_file, check_output_folder, output_folder, write_bytes
+
+    (tmp_path / "a-file").write_bytes(KEPT)
+    a_file, missing = tmp_path / "a-file", tmp_path / "missing"
+    cases = [
+        (lambda: check_output_file(a_file / "x.html"), errno.ENOTDIR, a_file / "x.html", f"{a_file} is a file, not a folder"),
+        (lambda: check_output_file(missing / "x.html"), errno.ENOENT, missing / "x.html", f"{missing} is no such folder; "),
+        (lambda: check_output_folder(a_file / "site"), errno.ENOTDIR, a_file / "site", f"{a_file} is a file, not a folder"),
+    ]
+    for call, code, path, words in cases:
+        err = _refusal(call)
+        assert (err.errno, err.strerror, err.filename) == (code, os.strerror(code), str(path)), str(err)
+        assert str(err).startswith(f"cannot write {'into ' if path.name == 'site' else ''}{path}: {words}"), str(err)
+
+    real_replace = os.replace
+
+    def full(src, dst):
+        if Path(dst) == tmp_path / "page.html":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full)
+    err = _refusal(lambda: write_bytes(tmp_path / "page.html", b"new\n"))
+    assert str(err) == f"cannot write {tmp_path / 'page.html'}: No space left on device"
+    assert (err.errno, err.strerror, err.filename) == (errno.ENOSPC, "No space left on device", str(tmp_path / "page.html"))
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refused)
+    err = _refusal(lambda: output_folder(tmp_path / "site"))
+    assert str(err) == f"cannot write into {tmp_path / 'site'}: Permission denied"
+    assert (err.errno, err.strerror, err.filename) == (errno.EACCES, "Permission denied", str(tmp_path / "site"))
