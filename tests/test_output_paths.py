@@ -729,3 +729,30 @@ def test_a_system_error_is_given_as_an_oserror_gives_it_naming_the_users_path(tm
     err = _refusal(lambda: output_folder(tmp_path / "site"))
     assert str(err) == f"cannot write into {tmp_path / 'site'}: Permission denied"
     assert (err.errno, err.strerror, err.filename) == (errno.EACCES, "Permission denied", str(tmp_path / "site"))
+
+
+def test_folder_outputs_where_they_cannot_simply_be_written(tmp_path, monkeypatch):
+    # The branches the matrix (run as root, on one file system) cannot reach: a link that leads to no folder,
+    # parents not made yet, and a folder the permissions forbid, as os.access reports it for a user who is not root.
+    from aidstats import package
+
+    (tmp_path / "a-file").write_bytes(KEPT)
+    (tmp_path / "link").symlink_to(tmp_path / "a-file")
+    err = _refusal(lambda: package.check_output_folder(tmp_path / "link"))
+    assert str(err).startswith(f"cannot write into {tmp_path / 'link'}: it is a symbolic link that does not lead to a folder; ")
+    made = package.output_folder(tmp_path / "new" / "deeper" / "site")
+    assert made.is_dir() and made == tmp_path / "new" / "deeper" / "site"
+
+    (tmp_path / "out").mkdir()
+    assert package.staging_parent(tmp_path / "out") == tmp_path  # beside it
+    assert package.staging_parent(tmp_path / "not-yet" / "site") == tmp_path  # the nearest folder above
+    forbidden = {tmp_path}
+    monkeypatch.setattr(os, "access", lambda path, mode: not (Path(path) in forbidden and mode & os.W_OK))
+    assert package.staging_parent(tmp_path / "out") == tmp_path / "out"  # its parent cannot be written: in itself
+    ending = "cannot be written (its permissions, a read-only file system, or an immutable flag)"
+    err = _refusal(lambda: package.check_outputs(tmp_path / "site", writable=True))
+    assert str(err) == f"cannot write into {tmp_path / 'site'}: the folder {tmp_path} {ending}"
+    forbidden = {tmp_path / "out"}
+    err = _refusal(lambda: package.check_outputs(tmp_path / "out", writable=True))
+    assert str(err) == f"cannot write into {tmp_path / 'out'}: it {ending}"
+    assert package.check_outputs(tmp_path / "out") == tmp_path / "out"  # unless asked, what is there is checked, not access
