@@ -72,13 +72,16 @@ def _tabs() -> dict:
 
 
 @pytest.fixture
-def page(chromium, _tabs):
+def page(request, chromium, _tabs):
     """An offline page in the session's Chromium (see browser.new_offline_page), blank, at the default viewport,
     with no errors or refused requests recorded. It is the same tab for every test of the session: a tab that
     has loaded a page before loads the next in about a third of the time (Chromium keeps the plotly.js it
     compiled), while a new tab or context compiles it again (about a second a page). A tab that cannot be
-    reset (closed, crashed) is replaced by a new one."""
-    from browser import new_offline_page, reset_page
+    reset (closed, crashed) is replaced by a new one.
+
+    The site's plotly.js reaches the tab only in a test marked ``charts``; any other test gets an empty file
+    in its place (browser.without_plotly), and the charts of its pages say they could not be drawn."""
+    from browser import new_offline_page, reset_page, without_plotly
 
     tab = _tabs.get("page")
     try:
@@ -90,6 +93,7 @@ def page(chromium, _tabs):
             tab.context.close()
         tab = _tabs["page"] = new_offline_page(chromium)
         reset_page(tab)
+    without_plotly(tab, request.node.get_closest_marker("charts") is None)
     yield tab
 
 

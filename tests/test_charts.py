@@ -18,6 +18,8 @@ from conftest import ROOT
 from aidstats.web import figures
 from aidstats.web.figures import CHARTS
 
+pytestmark = pytest.mark.charts  # the page fixture lets the site's plotly.js through (conftest.py)
+
 PHONE = {"width": 375, "height": 800}
 PAGES_WITH_CHARTS = {
     "railway_damage": ["railway_losses"],

@@ -207,6 +207,7 @@ def _assert_harmless(page) -> None:
     assert page.network == [], page.network
 
 
+@pytest.mark.charts  # the charts' text too, with the site's plotly.js
 @pytest.mark.parametrize("name", SITE_PAGES)
 def test_site_page_shows_hostile_text_as_typed(hostile_site, page, name):
     _open(page, hostile_site / f"{name}.html")
@@ -276,12 +277,14 @@ def _legend_and_hover_show_text_as_typed(page) -> None:
     assert "bold" not in bold
 
 
+@pytest.mark.charts  # the charts' text too, with the site's plotly.js
 def test_site_charts_show_hostile_text_as_typed(hostile_site, page):
     _open(page, hostile_site / "aid_deliveries.html")
     _legend_and_hover_show_text_as_typed(page)
     _assert_harmless(page)
 
 
+@pytest.mark.charts  # the charts' text too, with the site's plotly.js
 def test_site_source_panel_and_hover_show_hostile_folio_as_typed(hostile_site, page):
     """fn45's papka is in the archive location a railway row's panel and the railway chart's hover show."""
     _open(page, hostile_site / "railway_damage.html")

@@ -44,6 +44,7 @@ def test_plotly_is_shipped_once_and_nothing_is_fetched_from_a_cdn(site):
         assert 'src="http' not in text and 'href="http' not in text.replace('href="https://creativecommons', "")
 
 
+@pytest.mark.charts  # every chart drawn, with the site's plotly.js
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_loads_offline_without_errors(site, page, name):
     # A phone's width: the page may scroll its tables, never itself sideways.
