@@ -254,6 +254,25 @@ def test_image_downloads_are_the_chart_as_png_and_svg(built_site, page):
     assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+# What test_at_a_phones_width_every_label_is_inside_its_chart reads of the page, each in one call.
+BOXES = """es => es.map(e => {
+  const r = e.getBoundingClientRect();
+  return {x: r.x, width: r.width, height: r.height, size: parseFloat(getComputedStyle(e).fontSize),
+          text: e.textContent};
+})"""
+SCROLLED_BOX = """e => {
+  e.scrollIntoView({block: "nearest", inline: "nearest"});
+  const r = e.getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height};
+}"""
+HOVER_BOX = """holder => {
+  const e = document.querySelector(holder + " .hoverlayer .hovertext");
+  if (!e) return null;
+  const r = e.getBoundingClientRect();
+  return {x: r.x, width: r.width};
+}"""
+
+
 @pytest.mark.parametrize("name", sorted(PAGES_WITH_CHARTS))
 def test_at_a_phones_width_every_label_is_inside_its_chart(built_site, phone, name):
     phone.goto((built_site / f"{name}.html").as_uri())
@@ -271,25 +290,22 @@ def test_at_a_phones_width_every_label_is_inside_its_chart(built_site, phone, na
         plot = holder.locator(".nsewdrag").first.bounding_box()  # the plot area
         legend = holder.locator(".legend").bounding_box()
         assert legend["y"] >= plot["y"] + plot["height"], chart  # the legend below the plot, never over the bars
-        for element in [*labels.all(), *holder.locator(".legendtext, .xtick text, .g-xtitle text").all()]:
-            b = element.bounding_box()
-            if b is None:  # a tick plotly left empty (none on the category axis: counted above)
+        # Every label's box and font size, read in one call rather than two per label.
+        texts = holder.locator(".ytick text, .legendtext, .xtick text, .g-xtitle text").evaluate_all(BOXES)
+        for b in texts:
+            if b["width"] == 0 and b["height"] == 0:  # a tick plotly left empty (none on the category axis: counted above)
                 continue
-            assert b["x"] >= box["x"] - 0.5 and b["x"] + b["width"] <= box["x"] + box["width"] + 0.5, (chart, element.text_content())
-            size = float(element.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
-            assert size >= 11, (chart, element.text_content(), size)
+            assert b["x"] >= box["x"] - 0.5 and b["x"] + b["width"] <= box["x"] + box["width"] + 0.5, (chart, b["text"])
+            assert b["size"] >= 11, (chart, b["text"], b["size"])
         # A tapped bar's hover box stays on the screen, wherever the bar ends.
         bars = holder.locator("g.trace.bars g.point path")
         for i in range(bars.count()):
-            bars.nth(i).scroll_into_view_if_needed()
-            b = bars.nth(i).bounding_box()
-            if not b or b["width"] < 1:
+            b = bars.nth(i).evaluate(SCROLLED_BOX)
+            if b["width"] < 1:
                 continue
             # Log-axis bars reach off the plot to the left: the pointer goes near the bar's end, which is drawn.
             phone.mouse.move(min(b["x"] + b["width"] - 3, max(b["x"], 0) + b["width"] / 2), b["y"] + b["height"] / 2)
-            hover = holder.locator(".hoverlayer .hovertext")
-            hover.first.wait_for()
-            h = hover.first.bounding_box()
+            h = phone.wait_for_function(HOVER_BOX, arg=f"#chart-{chart}").json_value()
             assert h["x"] >= 0 and h["x"] + h["width"] <= PHONE["width"], (chart, i, h)
     assert phone.errors == [], phone.errors
 
