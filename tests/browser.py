@@ -111,10 +111,10 @@ def without_plotly(page, empty: bool) -> None:
     the table, the panel or the links never looks at. Measured on test_site_reader, test_site_links,
     test_site_phone, test_site_a11y, test_home and test_site_corroboration, two runs each way, alternating
     (2026-12-04, two cores): 97.2 and 97.0 s of CPU with the real file, 81.3 and 84.6 s with the empty
-    one; 50.9 and 50.6 s of wall time against 42.6 and 44.2 s. Given an empty file, charts.js finds no ``Plotly`` and shows each chart's
-    numbers as a table under a note that it could not be drawn, as when plotly.js cannot load; no
-    request fails, so nothing reaches the console. The tests of the charts (marked ``charts``) get the
-    real file."""
+    one; 50.9 and 50.6 s of wall time against 42.6 and 44.2 s. Given an empty file, charts.js finds no
+    ``Plotly`` and shows each chart's numbers as a table under a note that it could not be drawn, as when
+    plotly.js cannot load; no request fails, so nothing reaches the console (tests/test_site.py holds
+    this). The tests of the charts (marked ``charts``) get the real file."""
     if empty and not getattr(page, "plotly_emptied", False):
         page.route(SITE_PLOTLY, _empty_script)
     elif not empty and getattr(page, "plotly_emptied", False):

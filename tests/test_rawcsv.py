@@ -241,6 +241,22 @@ def test_a_missing_value_is_shown_as_an_empty_cell(missing):
     assert show(missing) == "an empty cell"
 
 
+def test_every_kind_of_unicode_space_around_a_value_is_refused_and_inside_one_kept(tmp_path):
+    """ "Spaces" are what Python's ``str.isspace`` calls whitespace (29 code points: the tab, NBSP, the
+    ideographic space…), each refused at either end of a value and kept inside one; CR and LF end lines."""
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace() and c not in "\r\n"]
+    assert len(spaces) == 27  # 29 code points, less CR and LF
+    lines = [f"{c}x,{i}" for i, c in enumerate(spaces)] + [f"y,{i}{c}" for i, c in enumerate(spaces)]
+    inside = [f"x{c}y,{i}" for i, c in enumerate(spaces)]
+    data = ("a,b\n" + "\n".join(lines + inside) + "\n").encode("utf-8")
+    # Line 1 is the header: the leading spaces are on lines 2 to 28 (column a), the trailing on 29 to 55 (column b);
+    # the spaces inside values, lines 56 to 82, are no problem.
+    found = problems(tmp_path, data)
+    assert found == [f"raw/t.csv:{n}: column 'a': found {show(c + 'x')}; {SPACES}" for n, c in enumerate(spaces, start=2)] + [
+        f"raw/t.csv:{n}: column 'b': found {show(f'{i}{c}')}; {SPACES}" for i, (n, c) in enumerate(enumerate(spaces, start=29))
+    ]
+
+
 def test_a_value_is_shown_quoted_so_spaces_show():
     assert show(" a") == "' a'"
     assert show(0) == "'0'"

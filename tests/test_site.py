@@ -44,6 +44,16 @@ def test_plotly_is_shipped_once_and_nothing_is_fetched_from_a_cdn(site):
         assert 'src="http' not in text and 'href="http' not in text.replace('href="https://creativecommons', "")
 
 
+def test_a_browser_test_without_the_charts_marker_gets_no_plotly_and_no_error(site, page):
+    """The page fixture's contract (TESTING.md, Markers): an empty plotly.js, so every chart of the page says
+    it could not be drawn and shows its numbers; the empty file is no failed request, so the console is quiet."""
+    page.goto((site / "aid_deliveries.html").as_uri())
+    page.wait_for_function("document.querySelectorAll('.chart-failed').length === 2", timeout=30_000)  # aid_by_donor, donor_composition
+    assert page.locator("[data-chart][data-drawn]").count() == 0
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+    assert page.errors == [] and page.network == []
+
+
 @pytest.mark.charts  # every chart drawn, with the site's plotly.js
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_loads_offline_without_errors(site, page, name):
