@@ -85,12 +85,13 @@ def _fit(sheet) -> None:
     """Make each column as wide as its longest value, at most WIDEST characters, and wrap longer text."""
     from openpyxl.styles import Alignment
 
+    wrap = Alignment(wrap_text=True, vertical="top")  # one object: openpyxl looks each assigned style up in its list
     for column in sheet.iter_cols():
         longest = max(len(str(cell.value)) for cell in column if cell.value is not None)  # a header at least
         sheet.column_dimensions[column[0].column_letter].width = min(longest + 2, WIDEST)
         if longest > WRAP_FROM:
             for cell in column:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = wrap
 
 
 def _about(sheet, root: Path, everything) -> None:
@@ -136,8 +137,7 @@ def _table(sheet, meta: dict, frame: pd.DataFrame, units: dict[str, str]) -> Non
     _bold_header(sheet, 1)
     formats = [_number_format(f, frame) for f in fields]
     for index, row in enumerate(frame.itertuples(index=False)):
-        _append(sheet, row)
-        for cell, number_format in zip(sheet[sheet.max_row], formats, strict=True):
+        for cell, number_format in zip(_append(sheet, row), formats, strict=True):
             if number_format is not None:
                 cell.number_format = number_format if isinstance(number_format, str) else number_format[index]
     sheet.freeze_panes = "A2"
@@ -145,16 +145,23 @@ def _table(sheet, meta: dict, frame: pd.DataFrame, units: dict[str, str]) -> Non
     _fit(sheet)
 
 
-def _append(sheet, values) -> None:
+def _append(sheet, values) -> list:
     """Add a row of cells: numbers as numbers, dates as dates, missing as an empty cell, and text as text.
 
     openpyxl stores a string that begins with "=" as a formula, which Excel would run
     (``=HYPERLINK(...)``, ``=WEBSERVICE(...)``): such a cell is set back to text, shown as typed.
+    Returns the row's cells.  They are made here and handed to ``append``, rather than looked up
+    after it as ``sheet[sheet.max_row]``: ``max_row`` goes through every cell of the sheet, so that
+    lookup made a table's sheet take time in the square of its rows.
     """
-    sheet.append([_value(value) for value in values])
-    for cell in sheet[sheet.max_row]:
+    from openpyxl.cell import Cell
+
+    cells = [Cell(sheet, value=_value(value)) for value in values]
+    for cell in cells:
         if cell.data_type == "f":
             cell.data_type = "s"
+    sheet.append(cells)
+    return cells
 
 
 def _value(value):

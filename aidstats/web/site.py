@@ -396,7 +396,7 @@ def _key_text(value) -> str:
 
 
 def _row_ids(table: str, root: Path, frames: dict) -> list[tuple[dict, str]]:
-    """Each row of ``table`` as (its values as text, by column; its :func:`row_id`), loaded once per page (``frames``)."""
+    """Each row of ``table`` as (its values as text, by column; its :func:`row_id`), loaded once (``frames``: see :func:`table_page`)."""
     if table not in frames:
         frame = load_rows(table, root)
         key = resource(table, root)["schema"]["primaryKey"] or [frame.columns[0]]
@@ -596,13 +596,17 @@ def _write_rows(out: Path, root: Path, package: dict) -> None:
         )
 
 
-def table_page(name: str, root: Path, package: dict, passages: dict[str, str], sources: dict) -> str:
-    """The page of table ``name`` of the package in ``root``, as HTML."""
+def table_page(name: str, root: Path, package: dict, passages: dict[str, str], sources: dict, frames: dict | None = None) -> str:
+    """The page of table ``name`` of the package in ``root``, as HTML.
+
+    ``frames`` holds the rows of the tables a page links to (:func:`_row_ids`), each loaded once: :func:`build_site`
+    gives every page the same dict, so a table linked from several pages is read once per site.
+    """
     resource = next(r for r in package["resources"] if r["name"] == name)
     fields = resource["schema"]["fields"]
     frame = load_rows(name, root)
     key = resource["schema"].get("primaryKey") or [fields[0]["name"]]
-    frames: dict = {}  # each table this page refers to, loaded once
+    frames = {} if frames is None else frames
     caveats = _caveats_by_row(name, root, frames)
     rows = _rows(frame, fields, key, passages, _links(resource, package, root, frames), caveats)
     corroboration = _corroboration(name, root, frames)
@@ -847,8 +851,9 @@ def build_site(out: Path, root: Path | None = None) -> Path:
         passages, sources = _passages(root), _sources(root)
         _write_provenance(site, passages, sources, _publications(root))
         _write_rows(site, root, package)
+        linked: dict = {}  # the rows of each table a page links to, read once for the whole site
         for name, page in zip(tables, pages, strict=True):
-            write_text(site / page, table_page(name, root, package, passages, sources))
+            write_text(site / page, table_page(name, root, package, passages, sources, linked))
         relative = [e._replace(path=e.path.relative_to(site)) for e in exports]
         write_text(site / "index.html", home_page(root, package, archive, digest, relative))
         # The folders first and the home page last, so the page that links everything comes when everything is there.
