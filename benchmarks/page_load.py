@@ -146,6 +146,12 @@ def short_commit(revision: str) -> str:
     ).stdout.strip()
 
 
+def revision_label(revision: str) -> str:
+    """How a report names ``revision``: ```HEAD` (989ae16)``, or the commit alone when it was given as one."""
+    short = short_commit(revision)
+    return f"`{short}`" if short.startswith(revision) or revision.startswith(short) else f"`{revision}` ({short})"
+
+
 def write_pages(tree: Path, out: Path) -> dict[str, Path]:
     """Run ``tree``'s own aidstats (its code and bundled data) to write the site and the dashboard into ``out``."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
@@ -396,7 +402,7 @@ def main() -> None:
             "baseline": write_pages(export(args.baseline, tmp / "old-tree"), tmp / "old"),
             "working tree": write_pages(ROOT, tmp / "new"),
         }
-        labels = {"baseline": f"`{args.baseline}` ({short_commit(args.baseline)})", "working tree": "working tree"}
+        labels = {"baseline": revision_label(args.baseline), "working tree": "working tree"}
         marks = {(version, name): marks_table(path) for version, pages in versions.items() for name, path in pages.items()}
         results = {(name, version, rate): [] for name in PAGES for version in VERSIONS for rate in RATES}
         with sync_playwright() as playwright:

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from page_load import cpu, emit, export, short_commit
+from page_load import cpu, emit, export, revision_label
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- site-build:start -->", "<!-- site-build:end -->"
@@ -136,7 +136,7 @@ def main() -> None:
             for version in VERSIONS:
                 results[version].append(run_site(trees[version], tmp / f"{version}-{run}"))
         differ = differing(tmp / "baseline-0", tmp / "working tree-0")
-    label = f"`{args.baseline}` ({short_commit(args.baseline)})"
+    label = revision_label(args.baseline)
     command = " ".join(["python benchmarks/site_build.py", *sys.argv[1:]])
     text = report(results, label, differ, args.runs, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), command)
     emit(text, args, write_section)
