@@ -16,7 +16,7 @@ import pandas as pd
 
 from aidstats.extras import require
 from aidstats.loader import descriptor
-from aidstats.package import output_file
+from aidstats.package import check_output_file, output_file
 from aidstats.publish.tables import created, tables, unit_symbols
 from aidstats.text.numbers import heading, unit_note
 from aidstats.text.printed import NotANumber, decimals
@@ -44,6 +44,7 @@ def write_workbook(root: Path, out: Path) -> list[Path]:
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
+    path = check_output_file(out / WORKBOOK)  # before the workbook takes its while, as the other exports check theirs
     everything = tables(root)
     units = unit_symbols(root)
     book = Workbook()
@@ -57,7 +58,6 @@ def write_workbook(root: Path, out: Path) -> list[Path]:
     buffer = io.BytesIO()
     # ExcelWriter rather than Workbook.save, which stamps the properties with the current time.
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    path = out / WORKBOOK
     with zipfile.ZipFile(buffer) as written, output_file(path) as partial, zipfile.ZipFile(partial, "w") as fixed:
         for info in written.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
