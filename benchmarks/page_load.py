@@ -147,7 +147,7 @@ def short_commit(revision: str) -> str:
 
 
 def revision_label(revision: str) -> str:
-    """How a report names ``revision``: ```HEAD` (989ae16)``, or the commit alone when it was given as one."""
+    """How a report names ``revision``: a name with its commit ("`HEAD` (989ae16)"), a commit once ("`989ae16`")."""
     short = short_commit(revision)
     return f"`{short}`" if short.startswith(revision) or revision.startswith(short) else f"`{revision}` ({short})"
 

@@ -209,6 +209,14 @@ def test_a_busy_machine_is_said_to_be_busy_beside_the_page_loads(page_load, monk
     assert "ranged from 1.0 to 6.5 on 2 cores: other work was running" in render_page_load(page_load, results)
 
 
+def test_a_baseline_is_named_with_its_commit_once(page_load, monkeypatch):
+    monkeypatch.setattr(page_load, "short_commit", lambda revision: "989ae16")
+    assert page_load.revision_label("HEAD") == "`HEAD` (989ae16)"
+    assert page_load.revision_label("989ae16") == "`989ae16`"  # not "`989ae16` (989ae16)"
+    assert page_load.revision_label("989ae16d8") == "`989ae16`"  # a longer hash: the same commit
+    assert page_load.revision_label("main") == "`main` (989ae16)"
+
+
 # ---- benchmarks/site_build.py: the time of `aidstats site` against a committed version ----
 
 
