@@ -627,7 +627,8 @@ def test_stata_and_sqlite_need_no_extra(monkeypatch, tmp_path, fmt):
 
 @pytest.fixture
 def other_package(project_copy) -> Path:
-    """A copy of the package with a new title, table title and date: what an export must follow."""
+    """A copy of the package with a new title, table title and date, and no units table (so a unit is written as
+    its code, "percent" where the package has "%"): what an export must follow."""
     path = project_copy / "datapackage.json"
     package = json.loads(path.read_text(encoding="utf-8"))
     package["title"], package["created"] = "A package of another title", "2030-05-06T00:00:00Z"
@@ -636,6 +637,7 @@ def other_package(project_copy) -> Path:
     railway["schema"]["fields"][2]["title"] = "Lost, retitled"  # lost
     del railway["sources"]  # optional in a data package
     package["resources"] = [r for r in package["resources"] if not r["name"].startswith("caveats")]  # so is a caveats table
+    package["resources"] = [r for r in package["resources"] if r["name"] != "units"]  # and a units table
     path.write_text(json.dumps(package), encoding="utf-8")
     return project_copy
 
@@ -650,6 +652,7 @@ def test_every_format_follows_the_package_given(other_package, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "xlsx" / "aidstats.xlsx")
     assert book["About"]["B1"].value == "A package of another title"
     assert book["railway_damage"]["C1"].value == "Lost, retitled (see Unit)"
+    assert book["mineral_exports"]["C1"].value == "Percent of plan (percent)"  # no units table: the unit's code, not "%"
     about = [row for row in book["About"].iter_rows(values_only=True)]
     assert next(row for row in about if row[0] == "railway_damage")[4] is None  # no sources to name: an empty cell
     assert "Caveats" not in {row[0] for row in about} and "caveats" not in book.sheetnames
@@ -736,3 +739,24 @@ def test_text_that_begins_with_an_equals_sign_is_text_in_the_workbook_not_a_form
     note = header.index(next(h for h in header if h.startswith("Note")))
     cells = [row[note] for row in sheet.iter_rows(min_row=2) if row[0].value == "fn45"]
     assert [(cell.value, cell.data_type) for cell in cells] == [(formula, "s")]
+
+
+@pytest.mark.parametrize(("longest", "wrapped"), [(50, False), (51, True)])
+def test_a_column_is_as_wide_as_its_longest_value_and_wraps_only_above_fifty_characters(longest, wrapped):
+    import openpyxl
+
+    from aidstats.publish.workbook import WIDEST, WRAP_FROM, _fit
+
+    assert (WIDEST, WRAP_FROM) == (60, 50)
+    sheet = openpyxl.Workbook().active
+    sheet.append(["Title", "x" * longest, "A heading alone"])
+    sheet.append(["short", "y", None])
+    _fit(sheet)
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    assert widths == [7, min(longest + 2, 60), 17]  # "Title" is 5 characters, the heading 15: each plus 2
+    assert [bool(sheet.cell(row, 2).alignment.wrap_text) for row in (1, 2)] == [wrapped, wrapped]
+    assert not any(cell.alignment.wrap_text for cell in sheet["A"]) and not sheet["C1"].alignment.wrap_text
+    empty = openpyxl.Workbook().active  # a table without rows: its header alone
+    empty.append(["Heading", "z" * longest])
+    _fit(empty)
+    assert [empty.column_dimensions[letter].width for letter in "AB"] == [9, min(longest + 2, 60)]

@@ -139,7 +139,7 @@ def _table(sheet, meta: dict, frame: pd.DataFrame, units: dict[str, str]) -> Non
     for index, row in enumerate(frame.itertuples(index=False)):
         for cell, number_format in zip(_append(sheet, row), formats, strict=True):
             if number_format is not None:
-                cell.number_format = number_format if isinstance(number_format, str) else number_format[index]
+                cell.number_format = number_format[index]
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     _fit(sheet)
@@ -187,7 +187,7 @@ def _places(printed: str) -> int:
         return 0
 
 
-def _number_format(field: dict, frame: pd.DataFrame):
+def _number_format(field: dict, frame: pd.DataFrame) -> list[str] | None:
     """How a column's numbers are shown: the printed precision where the value was read from print.
 
     A number read from one ``*_as_printed`` column shows as many decimals as
