@@ -48,7 +48,9 @@ def test_a_browser_test_without_the_charts_marker_gets_no_plotly_and_no_error(si
     """The page fixture's contract (TESTING.md, Markers): an empty plotly.js, so every chart of the page says
     it could not be drawn and shows its numbers; the empty file is no failed request, so the console is quiet."""
     page.goto((site / "aid_deliveries.html").as_uri())
-    page.wait_for_function("document.querySelectorAll('.chart-failed').length === 2", timeout=30_000)  # aid_by_donor, donor_composition
+    charts = page.locator("[data-chart]").count()  # the page's own charts, however many it has
+    assert charts > 0
+    page.wait_for_function(f"document.querySelectorAll('.chart-failed').length === {charts}", timeout=30_000)
     assert page.locator("[data-chart][data-drawn]").count() == 0
     assert page.evaluate("typeof window.Plotly") == "undefined"
     assert page.errors == [] and page.network == []
