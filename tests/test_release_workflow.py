@@ -345,7 +345,7 @@ def test_ci_runs_on_every_push_and_pull_request_and_may_only_read(ci):
     triggers = ci.get("on", ci.get(True))  # YAML 1.1 reads the key `on` as True
     assert triggers == {"push": None, "pull_request": None}  # every branch and tag, every pull request
     assert ci["permissions"] == {"contents": "read"}
-    assert set(ci["jobs"]) == {"lint", "fast", "full"}
+    assert set(ci["jobs"]) == {"lint", "fast", "floors", "full"}
 
 
 def test_ci_lints_and_checks_formatting_with_the_ruff_the_test_extra_asks_for(ci, tmp_path):
@@ -373,6 +373,36 @@ def test_ci_runs_the_fast_tests_on_python_3_11_3_12_and_3_13(ci):
     assert setup["with"]["python-version"] == "${{ matrix.python }}"
     assert FAST in runs(fast)
     assert any('.venv/bin/python -m pip install -e ".[test]"' in c for c in runs(fast))
+
+
+def test_ci_runs_the_fast_tests_with_every_lower_bound_of_aidstats_own_dependencies(ci, tmp_path):
+    """The `floors` job pins each requirement of aidstats and of the extras `all` names at its `>=` bound."""
+    from packaging.requirements import Requirement  # pytest's own dependency: a parser other than the step's regex
+
+    floors = ci["jobs"]["floors"]
+    commands = runs(floors)
+    pin = next(c for c in commands if "floors.txt" in c and "tomllib" in c)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    done = run_step(pin, tmp_path, {"RUNNER_TEMP": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    project = tomllib.loads(pyproject)["project"]
+    extras = project["optional-dependencies"]
+    assert extras["all"] == ["aidstats[build,viz,download,export]"]
+    wanted = []
+    for text in project["dependencies"] + extras["build"] + extras["viz"] + extras["download"] + extras["export"]:
+        requirement = Requirement(text)
+        (bound,) = requirement.specifier  # one bound each, a lower one
+        assert bound.operator == ">=", text
+        wanted.append(f"{requirement.name}=={bound.version}")
+    assert len(wanted) == 5 + 2 + 3 + 4 + 1  # pandas, pyarrow, numpy, typer, rich; then each extra's, counted in pyproject.toml
+    assert (tmp_path / "floors.txt").read_text(encoding="utf-8").splitlines() == wanted
+    # A requirement without a lower bound stops the step instead of going untested.
+    (tmp_path / "pyproject.toml").write_text(pyproject.replace('"rich>=14.1",', '"rich",', 1), encoding="utf-8")
+    assert '"rich",' in (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
+    assert run_step(pin, tmp_path, {"RUNNER_TEMP": str(tmp_path)}).returncode != 0
+    assert '.venv/bin/python -m pip install -e ".[test]" -c "$RUNNER_TEMP/floors.txt"' in commands[-2]
+    assert commands[-1] == FAST
 
 
 def test_ci_runs_the_whole_suite_with_chromium_and_r_as_the_release_does(ci, workflow):
