@@ -380,6 +380,8 @@ def test_ci_runs_the_fast_tests_with_every_lower_bound_of_aidstats_own_dependenc
     from packaging.requirements import Requirement  # pytest's own dependency: a parser other than the step's regex
 
     floors = ci["jobs"]["floors"]
+    setup = next(s for s in floors["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["python-version"] == "3.11"  # the oldest Python aidstats supports, as TESTING.md says
     commands = runs(floors)
     pin = next(c for c in commands if "floors.txt" in c and "tomllib" in c)
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
