@@ -23,6 +23,14 @@ What is timed, in page time (``performance.now()``, 0 = navigation start):
   counted).  A version whose ``site.js`` also calls
   ``performance.mark("aidstats-table-interactive")`` is timed at the later of
   the two, so a row count written before the wiring is done cannot flatter it.
+- **wired table drawn**: the end of the first frame the browser draws after
+  that moment (a ``requestAnimationFrame`` set when the row count is written,
+  then a message, which runs once that frame is done): the first moment a
+  reader sees a table that answers a click.
+- **every row drawn**: ``performance.mark("aidstats-table-drawn")``, which
+  ``site.js`` sets after the frame that lays out the rows it left out while
+  the page loaded (``table.html`` folds rows past the first screen); a
+  version without the mark draws every row in the frame above.
 - **plotly.js requested**: the start of the first request for a ``plotly*.js``
   file.  Chromium keeps no resource-timing entries for ``file://`` pages, so the
   request's start (Playwright's ``request.timing``, Chromium's wall clock) is
@@ -61,6 +69,7 @@ PAGES = ("site page", "dashboard")
 VERSIONS = ("baseline", "working tree")
 RATES = (1, 4)  # CPU throttling: 1 = full speed, 4 = a mid-range phone
 MARK = "aidstats-table-interactive"
+DRAWN_MARK = "aidstats-table-drawn"
 PLOTLY = re.compile(r"/plotly[^/]*\.js(\?|#|$)")
 START, END = "<!-- page-load:start -->", "<!-- page-load:end -->"
 
@@ -78,7 +87,13 @@ CHART_TARGET_S = 1.5
 # which draws its charts while it is parsed) is watched whole throughout.
 PROBE = """
 (() => {
-  const probe = window.__aidstatsProbe = {count: null, chart: null};
+  const probe = window.__aidstatsProbe = {count: null, drawn: null, chart: null};
+  // Set when the row count is first written: the end of the frame drawn next (a message sent from its callback runs once it is done).
+  const afterNextFrame = () => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { probe.drawn = performance.now(); };
+    channel.port2.postMessage(null);
+  });
   const chartSeen = now => {
     if (probe.chart === null && document.querySelector('.plot .main-svg, [data-chart] .main-svg')) probe.chart = now;
   };
@@ -87,6 +102,7 @@ PROBE = """
     // The first change a script makes: the parser's own text, if #row-count had any, is not counted.
     if (probe.count === null && records.some(r => countEmpty || r.removedNodes.length || r.type === 'characterData')) {
       probe.count = performance.now();
+      afterNextFrame();
     }
   });
   const charts = new MutationObserver(() => chartSeen(performance.now()));
@@ -112,13 +128,15 @@ PROBE = """
 
 TABLE_DONE = """([marks, name]) => marks ? performance.getEntriesByName(name).length > 0 : window.__aidstatsProbe.count !== null"""
 
-READ = """name => {
+READ = """([name, drawnName]) => {
   const p = window.__aidstatsProbe;
   const mark = performance.getEntriesByName(name)[0];
+  const drawnMark = performance.getEntriesByName(drawnName)[0];
   const navigation = performance.getEntriesByType('navigation')[0];
   const paint = performance.getEntriesByName('first-contentful-paint')[0];
   return {
-    count: p.count, chart: p.chart, mark: mark ? mark.startTime : null,
+    count: p.count, drawn: p.drawn, chart: p.chart, mark: mark ? mark.startTime : null,
+    drawnMark: drawnMark ? drawnMark.startTime : null,
     paint: paint ? paint.startTime : null, load: navigation.loadEventEnd, fetchStart: navigation.fetchStart,
     origin: performance.timeOrigin, table: !!document.querySelector("table.data[id^='table-']"),
   };
@@ -194,7 +212,7 @@ def measure(browser, page_path: Path, rate: int, marks: bool, wait_table: bool, 
         # Not drawn in time is recorded as None: a lazy chart below the fold may wait for a scroll that never comes.
         with contextlib.suppress(PlaywrightTimeout):
             page.wait_for_function("() => window.__aidstatsProbe.chart !== null", timeout=chart_timeout_s * 1000)
-        got = page.evaluate(READ, MARK)
+        got = page.evaluate(READ, [MARK, DRAWN_MARK])
         origin = got["origin"]
         document = next((r for r in requests if r.url == page_path.as_uri()), None)
         plotly = [r.timing["startTime"] - origin for r in requests if PLOTLY.search(r.url)]
@@ -203,6 +221,8 @@ def measure(browser, page_path: Path, rate: int, marks: bool, wait_table: bool, 
             "table_ms": max(present) if present else None,
             "count_ms": got["count"],
             "mark_ms": got["mark"],
+            "drawn_ms": got["drawn"],
+            "all_rows_ms": got["drawnMark"] if got["drawnMark"] is not None else got["drawn"],
             "plotly_ms": min(plotly) if plotly else None,
             "chart_ms": got["chart"],
             "paint_ms": got["paint"],
@@ -305,7 +325,7 @@ def report(results: dict, labels: dict, weights: dict, when: str, runs: int, vie
     """The Markdown section for BENCHMARKS.md (section 5)."""
     lines = [
         START,
-        f"## 5. Page load in Chromium at full speed and with the CPU throttled 4×: table interactive, plotly.js requested, first chart drawn ({runs} load{'s' if runs != 1 else ''} each, medians)",
+        f"## 5. Page load in Chromium at full speed and with the CPU throttled 4×: table interactive and drawn, plotly.js requested, first chart drawn ({runs} load{'s' if runs != 1 else ''} each, medians)",
         "",
         f"Run on {when} with `{command}`; machine: {machine}. Headless Debian Chromium, offline, "
         f"file://, a fresh browser context per load (nothing cached), viewport {viewport['width']}×{viewport['height']}; the CPU "
@@ -314,19 +334,26 @@ def report(results: dict, labels: dict, weights: dict, when: str, runs: int, vie
         "",
         "Times are page time from navigation start. *Table interactive*: the first time the page's script writes the row count "
         "(`#row-count`), the last step of wiring sort, filter, facets and the row panel in both versions' `site.js`, and, where "
-        f'`site.js` calls `performance.mark("{MARK}")`, the later of the two. *plotly.js requested*: the start of the first '
+        f'`site.js` calls `performance.mark("{MARK}")`, the later of the two. *Wired table drawn*: the end of the first frame the '
+        "browser draws after that (a reader sees a table that answers a click). *Every row drawn*: where `site.js` left the rows "
+        f'past the first screen out of layout while the page loaded, its `performance.mark("{DRAWN_MARK}")` once they are drawn '
+        "too; otherwise the wired table drawn. *plotly.js requested*: the start of the first "
         "request for a `plotly*.js` file (none on the dashboard, which carries plotly.js inside the page). *First chart drawn*: the "
         "first time a chart's `.plot` holds plotly.js's `.main-svg`. A dash: not reached in every load. The load average is "
         "the 1-minute one, sampled before each load.",
         "",
-        "| page | version | CPU | first paint | table interactive | plotly.js requested | first chart drawn | load event | load average | page errors |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| page | version | CPU | first paint | table interactive | wired table drawn | every row drawn | plotly.js requested "
+        "| first chart drawn | load event | load average | page errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in PAGES:
         for rate in RATES:
             for version in VERSIONS:
                 rs = results[name, version, rate]
-                table = seconds(median([r["table_ms"] for r in rs])) if any(r["has_table"] for r in rs) else "no table"
+                has_table = any(r["has_table"] for r in rs)
+                table = " | ".join(
+                    seconds(median([r[key] for r in rs])) if has_table else "no table" for key in ("table_ms", "drawn_ms", "all_rows_ms")
+                )
                 lines.append(
                     f"| {name} | {labels[version]} | {rate}× | {seconds(median([r['paint_ms'] for r in rs]))} | {table} "
                     f"| {plotly_cell(rs)} | {seconds(median([r['chart_ms'] for r in rs]))} | {seconds(median([r['load_ms'] for r in rs]))} "

@@ -106,6 +106,8 @@ def load(table=None, plotly=None, chart=None, loadavg=1.0) -> dict:
         "table_ms": table,
         "count_ms": table,
         "mark_ms": None,
+        "drawn_ms": None if table is None else table + 100.0,
+        "all_rows_ms": None if table is None else table + 300.0,
         "plotly_ms": plotly,
         "chart_ms": chart,
         "paint_ms": 100.0,
@@ -158,7 +160,9 @@ def test_page_load_targets_met_when_the_numbers_meet_them(page_load):
     )
     assert "in the baseline in 0 of 10." in text
     assert "requested in 3 of 5 loads" in text  # the site page's plotly.js column says it was not always requested
-    assert "| dashboard | working tree | 4× | 0.10 s | no table | not requested | 1.40 s |" in text
+    assert "| dashboard | working tree | 4× | 0.10 s | no table | no table | no table | not requested | 1.40 s |" in text
+    # Each made-up load draws its wired table 100 ms after it is wired and every row 300 ms after: medians 600 and 800 ms.
+    assert "| site page | working tree | 4× | 0.10 s | 0.50 s | 0.60 s | 0.80 s |" in text
 
 
 def test_page_load_targets_not_met_when_a_number_misses(page_load):

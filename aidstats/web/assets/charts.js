@@ -3,8 +3,8 @@
 // numbers as CSV) and a chart/table toggle.
 //
 // plotly.js is the heaviest file a page has (1.2 MB), so it is never in the way of the table: on a page with a
-// table it is requested only after site.js marks "aidstats-table-interactive", and then only when a chart comes
-// near the screen or the browser is idle. Where it is already in the page (the offline dashboard), the charts are
+// table it is requested only after site.js marks "aidstats-table-drawn" (the table wired and every row drawn), on
+// any page only after the page's load event, and then only when a chart comes near the screen or the browser is idle. Where it is already in the page (the offline dashboard), the charts are
 // drawn at once. Where it cannot load (offline with --cdn, a blocked request), every chart says so in words and
 // shows its numbers as a table instead of an empty box.
 (function () {
@@ -15,7 +15,7 @@
   });
   if (!holders.length) return;
 
-  var TABLE_MARK = "aidstats-table-interactive";
+  var TABLE_MARK = "aidstats-table-drawn";
   var FIRST_CHART_MARK = "aidstats-first-chart";
   var NARROW = 600; // CSS pixels of a chart's container below which it takes its phone layout (figures.NARROW_WIDTH)
   var NEAR = "300px 0px"; // how near the screen a chart is when plotly.js is fetched and the chart drawn
@@ -75,8 +75,15 @@
     if (ok) callbacks.forEach(function (callback) { callback(); });
   }
 
+  var afterLoad = false;
   function loadPlotly() {
     if (state !== "waiting") return;
+    // A script added before the load event holds it (and the browser's "loading" sign) until its 1.2 MB are in and run.
+    if (document.readyState !== "complete") {
+      if (!afterLoad) window.addEventListener("load", loadPlotly);
+      afterLoad = true;
+      return;
+    }
     var config = readConfig();
     if (!config.src) { settle(false); return; }
     state = "loading";
@@ -164,7 +171,8 @@
     });
   }
 
-  // A page with a table waits for site.js to have wired it; a page without one (the home page, the dashboard) need not.
+  // A page with a table waits for site.js to have wired it and drawn every row; a page without one (the home page,
+  // the dashboard) need not.
   function afterTheTable(callback) {
     var hasTable = document.querySelector("table.data[id^='table-']");
     var marked = function () { return performance.getEntriesByName(TABLE_MARK, "mark").length > 0; };

@@ -1,6 +1,7 @@
 // aidstats static site: sort, filter and facet a table (the state lives in the URL), link to a row, show its source.
 // No framework and no network: everything it needs is in the page. The charts are charts.js's: this script
-// wires the table first and marks "aidstats-table-interactive" when it is done, before any chart is drawn.
+// wires the table first and marks "aidstats-table-interactive" when it is done, and "aidstats-table-drawn" once
+// every row is drawn, before any chart is drawn.
 (function () {
   "use strict";
   // Files made in the page (a Blob), so downloads work from disk and in the one-file dashboard; one CSV rule,
@@ -484,6 +485,11 @@
     line.hidden = !count;
   }
 
+  // A task after the next frame is drawn (a timer set in requestAnimationFrame runs once that frame is done).
+  function afterFrame(callback) {
+    requestAnimationFrame(function () { setTimeout(callback, 0); });
+  }
+
   function open(row) {
     if (!panel || !provenance) return;
     if (!window.aidstatsProvenance && document.readyState === "loading") {
@@ -492,6 +498,9 @@
       return;
     }
     shared = window.aidstatsProvenance || shared;
+    // Every row is laid out again (table.html folds rows past the first screen while the page loads), so the
+    // opened row, wherever it is, can be scrolled to.
+    document.documentElement.classList.remove("rows-folded");
     if (selected) selected.classList.remove("selected");
     selected = row;
     setCurrent(row, false);
@@ -726,6 +735,13 @@
   applyFilters(false);
   openFromHash();
   if (window.performance && performance.mark) performance.mark("aidstats-table-interactive");
+  // Rows past the first screen were left out of layout while the page loaded (table.html), so the wired table
+  // was drawn sooner; they are laid out after that first frame, and "aidstats-table-drawn" is marked once they
+  // are drawn too: charts.js fetches plotly.js only then.
+  afterFrame(function () {
+    document.documentElement.classList.remove("rows-folded");
+    afterFrame(function () { if (window.performance && performance.mark) performance.mark("aidstats-table-drawn"); });
+  });
   // The browser scrolls to the element a fragment names by itself, perhaps after this script: once the page
   // has loaded, the open row is put back in view above the panel.
   window.addEventListener("load", function () {
