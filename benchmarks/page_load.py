@@ -27,10 +27,12 @@ What is timed, in page time (``performance.now()``, 0 = navigation start):
   that moment (a ``requestAnimationFrame`` set when the row count is written,
   then a message, which runs once that frame is done): the first moment a
   reader sees a table that answers a click.
-- **every row drawn**: ``performance.mark("aidstats-table-drawn")``, which
-  ``site.js`` sets after the frame that lays out the rows it left out while
-  the page loaded (``table.html`` folds rows past the first screen); a
-  version without the mark draws every row in the frame above.
+- **every row drawn**: where the page marks ``aidstats-table-drawn``
+  (``site.js``, a frame after it lays out the rows ``table.html``'s script
+  and ``site.css`` left out while the page loaded), that mark; otherwise the
+  wired table drawn (a version without the mark draws every row in that
+  frame).  Where nothing was folded (a window too tall) the mark still comes
+  a frame or two after the rows were drawn.
 - **plotly.js requested**: the start of the first request for a ``plotly*.js``
   file.  Chromium keeps no resource-timing entries for ``file://`` pages, so the
   request's start (Playwright's ``request.timing``, Chromium's wall clock) is
@@ -40,6 +42,10 @@ What is timed, in page time (``performance.now()``, 0 = navigation start):
 - **first chart drawn**: the first time a chart's ``.plot`` element holds the
   ``.main-svg`` that plotly.js draws.
 - first contentful paint and the load event, from the browser's own entries.
+- **layout shift**: the sum of the page's ``layout-shift`` entries (Chromium's
+  Layout Instability API, the score behind Cumulative Layout Shift, here
+  without session windows) up to the moment the times are read, after the
+  first chart is drawn.
 
 Prints a Markdown section with the issue-19 verdicts computed from the numbers
 (or writes it to ``--output``; ``--write`` puts it in BENCHMARKS.md in place of
@@ -87,7 +93,9 @@ CHART_TARGET_S = 1.5
 # which draws its charts while it is parsed) is watched whole throughout.
 PROBE = """
 (() => {
-  const probe = window.__aidstatsProbe = {count: null, drawn: null, chart: null};
+  const probe = window.__aidstatsProbe = {count: null, drawn: null, chart: null, shift: 0};
+  new PerformanceObserver(list => { for (const entry of list.getEntries()) probe.shift += entry.value; })
+    .observe({type: 'layout-shift', buffered: true});
   // Set when the row count is first written: the end of the frame drawn next (a message sent from its callback runs once it is done).
   const afterNextFrame = () => requestAnimationFrame(() => {
     const channel = new MessageChannel();
@@ -135,7 +143,7 @@ READ = """([name, drawnName]) => {
   const navigation = performance.getEntriesByType('navigation')[0];
   const paint = performance.getEntriesByName('first-contentful-paint')[0];
   return {
-    count: p.count, drawn: p.drawn, chart: p.chart, mark: mark ? mark.startTime : null,
+    count: p.count, drawn: p.drawn, chart: p.chart, shift: p.shift, mark: mark ? mark.startTime : null,
     drawnMark: drawnMark ? drawnMark.startTime : null,
     paint: paint ? paint.startTime : null, load: navigation.loadEventEnd, fetchStart: navigation.fetchStart,
     origin: performance.timeOrigin, table: !!document.querySelector("table.data[id^='table-']"),
@@ -227,6 +235,7 @@ def measure(browser, page_path: Path, rate: int, marks: bool, wait_table: bool, 
             "chart_ms": got["chart"],
             "paint_ms": got["paint"],
             "load_ms": got["load"],
+            "shift": got["shift"],
             "has_table": got["table"],
             "clock_check_ms": abs(document.timing["startTime"] - origin - got["fetchStart"]) if document else None,
             "loadavg": loadavg,
@@ -246,6 +255,10 @@ def median(values: list) -> float | None:
 
 def seconds(ms: float | None) -> str:
     return "—" if ms is None else f"{ms / 1000:.2f} s"
+
+
+def shift(score: float | None) -> str:
+    return "—" if score is None else f"{score:.3f}"
 
 
 def reached(ms: float | None) -> str:
@@ -335,16 +348,17 @@ def report(results: dict, labels: dict, weights: dict, when: str, runs: int, vie
         "Times are page time from navigation start. *Table interactive*: the first time the page's script writes the row count "
         "(`#row-count`), the last step of wiring sort, filter, facets and the row panel in both versions' `site.js`, and, where "
         f'`site.js` calls `performance.mark("{MARK}")`, the later of the two. *Wired table drawn*: the end of the first frame the '
-        "browser draws after that (a reader sees a table that answers a click). *Every row drawn*: where `site.js` left the rows "
-        f'past the first screen out of layout while the page loaded, its `performance.mark("{DRAWN_MARK}")` once they are drawn '
-        "too; otherwise the wired table drawn. *plotly.js requested*: the start of the first "
+        "browser draws after that (a reader sees a table that answers a click). *Every row drawn*: where the page marks "
+        f"`{DRAWN_MARK}` (`site.js`, a frame after it lays out the rows past the 24th that were left out of layout while the "
+        "page loaded), that mark; otherwise the wired table drawn. *Layout shift*: the sum of the page's `layout-shift` entries until the first "
+        "chart is drawn. *plotly.js requested*: the start of the first "
         "request for a `plotly*.js` file (none on the dashboard, which carries plotly.js inside the page). *First chart drawn*: the "
         "first time a chart's `.plot` holds plotly.js's `.main-svg`. A dash: not reached in every load. The load average is "
         "the 1-minute one, sampled before each load.",
         "",
         "| page | version | CPU | first paint | table interactive | wired table drawn | every row drawn | plotly.js requested "
-        "| first chart drawn | load event | load average | page errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| first chart drawn | load event | layout shift | load average | page errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in PAGES:
         for rate in RATES:
@@ -356,7 +370,7 @@ def report(results: dict, labels: dict, weights: dict, when: str, runs: int, vie
                 )
                 lines.append(
                     f"| {name} | {labels[version]} | {rate}× | {seconds(median([r['paint_ms'] for r in rs]))} | {table} "
-                    f"| {plotly_cell(rs)} | {seconds(median([r['chart_ms'] for r in rs]))} | {seconds(median([r['load_ms'] for r in rs]))} "
+                    f"| {plotly_cell(rs)} | {seconds(median([r['chart_ms'] for r in rs]))} | {seconds(median([r['load_ms'] for r in rs]))} | {shift(median([r['shift'] for r in rs]))} "
                     f"| {load_range(rs)} | {sum(len(r['errors']) for r in rs)} |"
                 )
     loads = [r["loadavg"] for rs in results.values() for r in rs]

@@ -32,7 +32,7 @@ performance.mark = function (name, ...rest) {
       shown: rows.filter(r => getComputedStyle(r).display !== "none").length,
       total: rows.length,
       folded: document.documentElement.classList.contains("rows-folded"),
-      full: box.scrollHeight >= box.clientHeight,
+      full: box.scrollHeight > box.clientHeight,  // the rows overflow the box: no space left below them
     };
     // The first frame drawn after the mark: its callbacks run before site.js's, which it set after the mark.
     requestAnimationFrame(() => { window.__atMark.nextFrame = rows.filter(r => getComputedStyle(r).display !== "none").length; });
@@ -82,6 +82,9 @@ def load(page, site, name, width, height, fragment=""):
         (375, 667, True),
         (375, 857, True),  # the tallest phone screen 24 rows fill
         (375, 858, False),
+        (600, 857, True),  # the widest phone (site.css's phone rules are for 600 px and less)
+        (600, 858, False),
+        (601, 928, True),  # the narrowest desktop
     ],
 )
 def test_rows_past_the_first_screen_are_laid_out_only_after_the_wired_table_is_drawn(built_site, fresh_page, width, height, folds):
@@ -104,6 +107,22 @@ def test_the_rows_left_in_layout_fill_the_tables_box(built_site, fresh_page, nam
     at_mark = load(fresh_page, built_site, name, width, height)
     assert at_mark["folded"] and at_mark["shown"] == 24
     assert at_mark["full"], name
+
+
+@pytest.mark.parametrize("query", ["?q=machines", "?donor=Poland"])
+def test_an_address_with_a_filter_lays_out_every_row_it_keeps_at_once(built_site, fresh_page, query):
+    # The folding counts the rows the filter hides: the rows it keeps, wherever they are, are all shown when the
+    # table is wired, not only those among the first 24.
+    load(fresh_page, built_site, "aid_deliveries", 1280, 900, query)
+    at_mark = fresh_page.evaluate("window.__atMark")
+    kept = fresh_page.locator("table.data[id^=table-] tbody tr:not([hidden])").evaluate_all("rows => rows.map(r => r.id)")
+    position = fresh_page.locator("table.data[id^=table-] tbody tr").evaluate_all("rows => rows.map(r => r.id)")
+    assert 0 < len(kept) < at_mark["total"]
+    assert max(position.index(row) for row in kept) >= 24  # a kept row lies past the 24th
+    assert at_mark["shown"] == at_mark["nextFrame"] == len(kept) and not at_mark["folded"]
+    if query == "?donor=Poland":  # a facet is exact: the rows of Poland's deliveries, as the data lists them
+        aid = aidstats.load("aid_deliveries")
+        assert sorted(kept) == sorted(f"row-{seq}" for seq in aid.seq[aid.donor == "Poland"])
 
 
 def test_an_address_that_opens_a_row_is_not_folded(built_site, fresh_page):
@@ -144,16 +163,28 @@ def test_every_row_is_shown_without_script(built_site, chromium):
         page.context.close()
 
 
-@pytest.mark.parametrize("late", [0, 1])
+# Each frame callback a page script asks for runs half a second late: the page's load event comes long before
+# site.js has laid out every row and marked it.
+LATE_FRAMES = """
+const frame = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = callback => setTimeout(() => frame(callback), 500);
+"""
+
+
+@pytest.mark.parametrize("held_back", ["nothing", "provenance.js", "frames"])
 @pytest.mark.parametrize("name", ["aid_deliveries", "railway_damage"])
-def test_plotly_js_is_fetched_after_the_page_has_loaded_and_every_row_is_drawn(built_site, fresh_page, name, late):
+def test_plotly_js_is_fetched_after_the_page_has_loaded_and_every_row_is_drawn(built_site, fresh_page, name, held_back):
     # With the deferred provenance.js held back for a second, the table is wired and drawn long before the page's
-    # load event, and plotly.js (a script added before it would hold the load event) must wait for it all the same.
-    def held_back(route):
-        time.sleep(late)
+    # load event, and plotly.js (a script added before it would hold the load event) must wait for it all the same;
+    # with the frames held back, the page has loaded long before every row is drawn, and plotly.js must wait for that.
+    def late(route):
+        time.sleep(1)
         route.continue_()
 
-    fresh_page.route("**/assets/provenance.js", held_back)
+    if held_back == "provenance.js":
+        fresh_page.route("**/assets/provenance.js", late)
+    elif held_back == "frames":
+        fresh_page.add_init_script(LATE_FRAMES)
     load(fresh_page, built_site, name, 1280, 900)
     fresh_page.wait_for_function("window.__plotly.length > 0")
     (inserted,) = fresh_page.evaluate("window.__plotly")

@@ -2,9 +2,10 @@
 // the one-file dashboard) into its <div data-chart="name">, and puts under it the downloads (PNG, SVG, the
 // numbers as CSV) and a chart/table toggle.
 //
-// plotly.js is the heaviest file a page has (1.2 MB), so it is never in the way of the table: on a page with a
-// table it is requested only after site.js marks "aidstats-table-drawn" (the table wired and every row drawn), on
-// any page only after the page's load event, and then only when a chart comes near the screen or the browser is idle. Where it is already in the page (the offline dashboard), the charts are
+// plotly.js is the heaviest file a page has (1.2 MB), so it is never in the way of the table: it is requested only
+// after the page's load event, and to draw a chart, on a page with a table, only after site.js marks
+// "aidstats-table-drawn" (the table wired and every row drawn), when a chart comes near the screen or the browser
+// is idle (a PNG or SVG download asks for it when pressed). Where it is already in the page (the offline dashboard), the charts are
 // drawn at once. Where it cannot load (offline with --cdn, a blocked request), every chart says so in words and
 // shows its numbers as a table instead of an empty box.
 (function () {

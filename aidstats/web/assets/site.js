@@ -733,11 +733,14 @@
   Array.prototype.forEach.call(body.querySelectorAll("a"), function (a) { a.tabIndex = -1; });
   readUrl();
   applyFilters(false);
+  // The folding counts rows the filter hides: with a filter in the address the first 24 rows might show none of
+  // the rows it keeps, so every row is laid out at once (a filtered view is shorter anyway).
+  if (rows.some(function (row) { return row.hidden; })) document.documentElement.classList.remove("rows-folded");
   openFromHash();
   if (window.performance && performance.mark) performance.mark("aidstats-table-interactive");
-  // Rows past the first screen were left out of layout while the page loaded (table.html), so the wired table
-  // was drawn sooner; they are laid out after that first frame, and "aidstats-table-drawn" is marked once they
-  // are drawn too: charts.js fetches plotly.js only then.
+  // Rows past the 24th were left out of layout while the page loaded (table.html's script and site.css), so the
+  // wired table was drawn sooner; they are laid out after that first frame, and "aidstats-table-drawn" is marked
+  // a frame later, once they are drawn too: charts.js fetches plotly.js to draw only then.
   afterFrame(function () {
     document.documentElement.classList.remove("rows-folded");
     afterFrame(function () { if (window.performance && performance.mark) performance.mark("aidstats-table-drawn"); });
