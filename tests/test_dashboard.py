@@ -84,7 +84,8 @@ def test_cdn_links_the_same_partial_bundle_with_its_integrity_hash(tmp_path):
     assert _plotly_config(text) == {"src": f"https://cdn.plot.ly/plotly-basic-{version}.min.js", "integrity": f"sha384-{digest}"}
     assert "<script src=" not in text  # charts.js loads it (crossorigin="anonymous", so the browser checks the hash)
     assert path.stat().st_size < 500_000 and "Permission is hereby granted" not in text
-    assert _plotly_config(dashboard.render()) == {"src": None, "integrity": None}  # offline: plotly.js is in the page
+    # offline: plotly.js is in the page, after charts.js
+    assert _plotly_config(dashboard.render()) == {"src": None, "integrity": None, "inPage": True}
 
 
 def test_cdn_dashboard_offline_says_each_chart_could_not_load(tmp_path, page):
@@ -102,13 +103,35 @@ def test_cdn_dashboard_offline_says_each_chart_could_not_load(tmp_path, page):
 
 
 def test_the_first_chart_is_drawn_before_the_rest_of_the_page_is_read(dashboard_file):
-    # The page in reading order: the charts, then the scripts that draw them (plotly.js in the page), then the rest.
+    # The page in reading order: the charts, then the scripts that draw them (charts.js, which keeps each chart's
+    # room, then plotly.js in the page, then the call that draws), then the rest.
     text = dashboard_file.read_text(encoding="utf-8")
     first = text.index(f'data-chart="{next(iter(CHARTS))}"')
     last = max(text.index(f'data-chart="{name}"') for name in CHARTS)
     library = text.index(figures.BUNDLE.read_text(encoding="utf-8")[-2000:])
     charts_js = text.index("aidstats charts: draws each chart")
-    assert first < last < library < charts_js < text.index('id="download"') < text.index('id="caveats"')
+    draw = text.index("window.aidstatsPlotlyInPage();")
+    assert first < last < charts_js < library < draw < text.index('id="download"') < text.index('id="caveats"')
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_each_chart_has_the_room_it_is_drawn_in_before_any_script_runs(dashboard_file, page, chromium, width):
+    # plotly.js takes about a second to run on a phone, and the page is painted meanwhile: a chart whose room was
+    # not kept pushed everything below it down when drawn. The room kept without script is the drawn chart's height.
+    from browser import new_offline_page
+
+    blank = new_offline_page(chromium, viewport={"width": width, "height": 800}, javascript=False)
+    try:
+        blank.goto(dashboard_file.as_uri())
+        kept = blank.locator("[data-chart]").evaluate_all("ds => ds.map(d => parseFloat(getComputedStyle(d).minHeight))")
+    finally:
+        blank.context.close()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(dashboard_file.as_uri())
+    page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length >= {len(CHARTS)}", timeout=30_000)
+    drawn = page.locator("[data-chart]").evaluate_all("ds => ds.map(d => d.querySelector('.main-svg').getBoundingClientRect().height)")
+    assert len(kept) == len(CHARTS) and min(kept) > 200
+    assert kept == pytest.approx(drawn, abs=1)
 
 
 def test_the_dashboard_links_the_website_the_documentation_and_the_archive(dashboard_file):

@@ -69,8 +69,8 @@ def render(cdn: bool = False, root: Path | None = None) -> str:
         "site_js": Markup(assets.joinpath("site.js").read_text(encoding="utf-8")),
         "charts_js": Markup(assets.joinpath("charts.js").read_text(encoding="utf-8")),
         "charts": Markup("".join(parts[name][1] for group in groups for name in group["charts"])),
-        # charts.js reads where to load plotly.js from; null: it is in the page already.
-        "plotly": {"src": plotly_cdn_url(), "integrity": plotly_integrity()} if cdn else {"src": None, "integrity": None},
+        # charts.js reads where to load plotly.js from; "inPage": written into the page after charts.js.
+        "plotly": {"src": plotly_cdn_url(), "integrity": plotly_integrity()} if cdn else {"src": None, "integrity": None, "inPage": True},
         "plotly_license": LICENSE.read_text(encoding="utf-8"),
         "plotly_js": None if cdn else Markup(plotly_js()),
     }

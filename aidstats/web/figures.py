@@ -604,7 +604,11 @@ def chart_parts(name: str, source: str | Path | None = None) -> tuple[dict, str]
     # HTML comment in it) could break out; both are written as JavaScript escapes of the same text.
     text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
     script = f"(window.aidstatsCharts = window.aidstatsCharts || {{}})[{json.dumps(name)}] = {text};\n"
-    return {"name": name, "title": title, "caption": caption(name, source)}, script
+    # The heights charts.js keeps for the chart on a page, wide and narrow, written into the page as well, so
+    # that its room is kept before charts.js has run (see macros.html and site.css).
+    height = chart["page"].get("height", figure["layout"].get("height"))
+    heights = {"height": height, "narrow_height": chart["narrow"].get("height", height)}
+    return {"name": name, "title": title, "caption": caption(name, source), **heights}, script
 
 
 def plotly_js_version(text: str | None = None) -> str:

@@ -5,8 +5,8 @@
 // plotly.js is the heaviest file a page has (1.2 MB), so it is never in the way of the table: it is requested only
 // after the page's load event, and to draw a chart, on a page with a table, only after site.js marks
 // "aidstats-table-drawn" (the table wired and every row drawn), when a chart comes near the screen or the browser
-// is idle (a PNG or SVG download asks for it when pressed). Where it is already in the page (the offline dashboard), the charts are
-// drawn at once. Where it cannot load (offline with --cdn, a blocked request), every chart says so in words and
+// is idle (a PNG or SVG download asks for it when pressed). Where it is written into the page (the offline
+// dashboard, after this script), the charts are drawn as soon as it has run. Where it cannot load (offline with --cdn, a blocked request), every chart says so in words and
 // shows its numbers as a table instead of an empty box.
 (function () {
   "use strict";
@@ -21,6 +21,8 @@
   var NARROW = 600; // CSS pixels of a chart's container below which it takes its phone layout (figures.NARROW_WIDTH)
   var NEAR = "300px 0px"; // how near the screen a chart is when plotly.js is fetched and the chart drawn
   var state = window.Plotly ? "ready" : "waiting"; // then "loading", "ready" or "failed"
+  // The offline dashboard writes plotly.js into the page after this script, and calls aidstatsPlotlyInPage then.
+  var inPage = !window.Plotly && readConfig().inPage === true;
   var onReady = [];
   var drawn = new Map(); // holder -> whether it was drawn narrow
   var firstDrawn = false;
@@ -78,7 +80,7 @@
 
   var afterLoad = false;
   function loadPlotly() {
-    if (state !== "waiting") return;
+    if (state !== "waiting" || inPage) return;
     // A script added before the load event holds it (and the browser's "loading" sign) until its 1.2 MB are in and run.
     if (document.readyState !== "complete") {
       if (!afterLoad) window.addEventListener("load", loadPlotly);
@@ -322,10 +324,18 @@
   }
 
   holders.forEach(tools);
-  if (state === "ready") {
-    // plotly.js came with the page (the offline dashboard): the first chart now, the rest when the browser is idle.
+  // plotly.js came with the page (the offline dashboard): the first chart at once, the rest when the browser is idle.
+  function drawInPage() {
     draw(holders[0]);
     idle(drawTheRest);
+  }
+  if (state === "ready") {
+    drawInPage();
+  } else if (inPage) {
+    window.aidstatsPlotlyInPage = function () {
+      settle(Boolean(window.Plotly));
+      if (state === "ready") drawInPage();
+    };
   } else {
     afterTheTable(start);
   }
