@@ -6,8 +6,10 @@
 // after the page's load event, and to draw a chart, on a page with a table, only after site.js marks
 // "aidstats-table-drawn" (the table wired and every row drawn), when a chart comes near the screen or the browser
 // is idle (a PNG or SVG download asks for it when pressed). Where it is written into the page (the offline
-// dashboard, after this script), the charts are drawn as soon as it has run. Where it cannot load (offline with --cdn, a blocked request), every chart says so in words and
-// shows its numbers as a table instead of an empty box.
+// dashboard, after this script), the charts are drawn as soon as it has run. Where it cannot load (offline with
+// --cdn, a blocked request), every chart says so in words and shows its numbers as a table instead of an empty box.
+// Each chart's room, wide and narrow, is kept by site.css from heights written into the page (macros.html), so
+// the page below a chart does not jump when it is drawn, nor when its container crosses the phone width.
 (function () {
   "use strict";
   var charts = window.aidstatsCharts || {};
@@ -45,13 +47,6 @@
   }
 
   function isNarrow(holder) { return holder.clientWidth < NARROW; }
-
-  // The chart's height kept free before it is drawn, so the page below it does not jump when it is.
-  function reserve(holder, narrow) {
-    var figure = figureOf(holder);
-    var height = pageLayout(figure, narrow).height;
-    if (height) holder.style.minHeight = height + "px";
-  }
 
   // On the page: the figure's layout with the page's changes (the title is the heading above) and, in a narrow
   // container, the phone's (wrapped labels, taller rows, smaller type).
@@ -125,7 +120,6 @@
     if (drawn.get(holder) === narrow) return false;
     var figure = figureOf(holder);
     drawn.set(holder, narrow);
-    reserve(holder, narrow);
     window.Plotly.react(holder, figure.data, pageLayout(figure, narrow), figure.config);
     return true;
   }
@@ -288,7 +282,6 @@
     data.addEventListener("click", function () { window.aidstatsFiles.save(csv(figure.table), "text/csv;charset=utf-8", name + ".csv"); });
     // The caption stays the figure's last child, as HTML wants it.
     var caption = element.querySelector("figcaption");
-    reserve(holder, isNarrow(holder));
     element.insertBefore(table, caption);
     element.insertBefore(bar, caption);
   }
